@@ -1,0 +1,28 @@
+//! Error and status messages, worded in the reader's language.
+
+use leptos::prelude::*;
+
+use crate::domain::locale::Locale;
+use crate::error::AppError;
+use crate::i18n::T;
+
+pub fn error_text(error: &AppError, locale: Locale) -> &'static str {
+    match error {
+        AppError::NotFound => T::ErrorNotFound.get(locale),
+        AppError::Forbidden => T::ErrorForbidden.get(locale),
+        AppError::NotSignedIn => T::SessionExpired.get(locale),
+        AppError::Invalid { code, .. } => match code.as_str() {
+            "note_too_long" => T::ErrorNoteTooLong.get(locale),
+            "choose_reason" => T::ErrorChooseReason.get(locale),
+            "sign_in_failed" => T::SignInFailed.get(locale),
+            _ => T::ErrorBadInput.get(locale),
+        },
+        AppError::BadRequest { .. } => T::ErrorBadInput.get(locale),
+        AppError::Internal { .. } => T::ErrorGeneric.get(locale),
+    }
+}
+
+#[component]
+pub fn ErrorNotice(error: AppError, locale: Locale) -> impl IntoView {
+    view! { <p class="notice notice-error" role="alert">{error_text(&error, locale)}</p> }
+}

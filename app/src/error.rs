@@ -1,0 +1,69 @@
+//! The one error type every server function returns. Clients get a stable kind; internal
+//! detail stays in the server log under the request id.
+
+use serde::{Deserialize, Serialize};
+use server_fn_error::*;
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    /// No session, or it expired.
+    NotSignedIn,
+    /// Unknown id, or one the caller may not see: both answer alike, never leaking existence.
+    NotFound,
+    /// The caller's role may not do this at all.
+    Forbidden,
+    /// The input broke a rule; `field` names the input, `code` the rule (worded by the UI).
+    Invalid { field: String, code: String },
+    /// The request could not be read (malformed arguments, wrong types).
+    BadRequest { detail: String },
+    /// Something failed on our side; the request id finds the log entry.
+    Internal { request_id: String },
+}
+
+impl AppError {
+    pub fn invalid(field: &str, code: &str) -> Self {
+        AppError::Invalid { field: field.to_owned(), code: code.to_owned() }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn => 401,
+            AppError::NotFound => 404,
+            AppError::Forbidden => 403,
+            AppError::Invalid { .. } => 422,
+            AppError::BadRequest { .. } => 400,
+            AppError::Internal { .. } => 500,
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::NotSignedIn => f.write_str("not signed in"),
+            AppError::NotFound => f.write_str("not found"),
+            AppError::Forbidden => f.write_str("forbidden"),
+            AppError::Invalid { field, code } => write!(f, "invalid {field}: {code}"),
+            AppError::BadRequest { detail } => write!(f, "bad request: {detail}"),
+            AppError::Internal { request_id } => write!(f, "internal error (request {request_id})"),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::Deserialization(detail) => AppError::BadRequest { detail },
+            other => AppError::BadRequest { detail: other.to_string() },
+        }
+    }
+}

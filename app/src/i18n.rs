@@ -1,0 +1,97 @@
+//! Every word the UI shows, in English and Simplified Chinese. Keys are an enum so a missing
+//! translation is a compile error, never a blank on screen.
+
+pub use crate::domain::locale::Locale;
+
+macro_rules! texts {
+    ($($key:ident => $en:literal, $zh:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub fn get(self, locale: Locale) -> &'static str {
+                match locale {
+                    Locale::En => match self { $(T::$key => $en),* },
+                    Locale::ZhCn => match self { $(T::$key => $zh),* },
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    AppName => "RepayDesk", "RepayDesk 还款助手";
+    Tagline => "See what you owe, understand what happens next, and agree a plan you can keep.",
+               "查看欠款，了解接下来会发生什么，并制定您能坚持的还款计划。";
+    SkipToContent => "Skip to main content", "跳到主要内容";
+    NavAccounts => "My accounts", "我的账户";
+    SignIn => "Sign in", "登录";
+    SignOut => "Sign out", "退出登录";
+    SignedInAs => "Signed in as", "当前用户";
+    Language => "Language", "语言";
+    SignInTitle => "Sign in to RepayDesk", "登录 RepayDesk";
+    SignInIntro => "Use the phone number or e-mail you registered with your lender.",
+                   "请使用您在贷款机构登记的手机号或电子邮箱。";
+    LoginLabel => "Phone number, e-mail or staff username", "手机号、电子邮箱或员工用户名";
+    PasswordLabel => "Password", "密码";
+    SignInFailed => "We could not sign you in with those details. Check them and try again.",
+                    "无法使用这些信息登录。请检查后重试。";
+    SignInMissing => "Enter your phone number or e-mail and your password.",
+                     "请输入手机号或电子邮箱以及密码。";
+    SessionExpired => "Your session ended. Please sign in again.", "您的会话已结束，请重新登录。";
+    SignedOut => "You have signed out.", "您已退出登录。";
+    AccountsTitle => "Your overdue accounts", "您的逾期账户";
+    AccountsIntro => "Here is everything you owe and what happens next. You can propose a plan at any time.",
+                     "这里是您的全部欠款以及接下来会发生的事情。您随时可以提出还款计划。";
+    NoAccounts => "You have no overdue accounts. Nothing to do here.", "您没有逾期账户，无需任何操作。";
+    Outstanding => "Outstanding", "欠款余额";
+    Principal => "Principal", "本金";
+    Interest => "Interest", "利息";
+    Fees => "Fees and penalties", "费用及罚息";
+    DaysPastDue => "Days past due", "逾期天数";
+    AsOf => "as of", "截至";
+    Reference => "Reference", "账户编号";
+    StageEarly => "Early stage", "初期";
+    StageMiddle => "Middle stage", "中期";
+    StageLate => "Late stage", "后期";
+    NotOverdue => "Not overdue", "未逾期";
+    NextStep => "What happens next", "接下来会发生什么";
+    NothingScheduled => "No further step is scheduled.", "暂无后续措施。";
+    PausedByPlan => "Escalation is paused while your plan is kept.", "只要按计划还款，催收升级将暂停。";
+    HardshipTitle => "Tell us why payments stopped", "告诉我们无法还款的原因";
+    HardshipIntro => "This helps us offer a plan that fits. It is optional and stays private.",
+                     "这有助于我们为您提供合适的计划。此项为选填，并将保密。";
+    HardshipReasonLabel => "Main reason", "主要原因";
+    HardshipNoteLabel => "Anything else we should know (optional)", "其他需要说明的情况（选填）";
+    HardshipChoose => "Choose a reason", "请选择原因";
+    Save => "Save", "保存";
+    Saving => "Saving…", "正在保存…";
+    HardshipRecorded => "Recorded:", "已记录：";
+    HardshipNoneYet => "No reason recorded yet.", "尚未记录原因。";
+    ReasonJobLoss => "I lost my job", "失业";
+    ReasonReducedIncome => "My income went down", "收入减少";
+    ReasonIllness => "Illness or injury", "疾病或受伤";
+    ReasonFamilyEmergency => "Family emergency", "家庭紧急情况";
+    ReasonBusinessDifficulty => "Business difficulty", "经营困难";
+    ReasonOther => "Something else", "其他原因";
+    ErrorGeneric => "Something went wrong on our side. Nothing was saved; please try again.",
+                    "我们这边出现了问题，内容未保存，请重试。";
+    ErrorNotFound => "We could not find that page.", "找不到该页面。";
+    ErrorForbidden => "You do not have access to this.", "您无权访问此内容。";
+    ErrorBadInput => "Some of what you entered needs a change.", "部分输入内容需要修改。";
+    ErrorNoteTooLong => "Please keep the note under 1,000 characters.", "说明请控制在 1000 字以内。";
+    ErrorChooseReason => "Choose a reason from the list.", "请从列表中选择原因。";
+    BackToAccounts => "Back to your accounts", "返回我的账户";
+    DemoHint => "Demo: borrower 13800000001 / repaydesk-demo-1", "演示账号：借款人 13800000001 / repaydesk-demo-1";
+    ConsequenceReminders => "reminders by SMS, e-mail and phone", "短信、邮件和电话提醒";
+    ConsequenceLateFees => "late fees are added", "加收滞纳金";
+    ConsequenceCollectorCalls => "a collector contacts you to agree a plan", "催收员联系您协商还款计划";
+    ConsequenceCreditBureauReport => "the overdue record is reported to the credit bureau", "逾期记录报送征信机构";
+    ConsequenceLegalReview => "the account is reviewed for legal action", "账户进入法律审查";
+    ConsequenceLawsuit => "the lender may file a lawsuit", "贷款机构可能提起诉讼";
+    ConsequenceAssetPreservation => "a court may freeze assets", "法院可能冻结财产";
+    ConsequenceExternalAgency => "the account may be placed with an external agency", "账户可能委托外部催收机构";
+    AlreadyApplies => "Already applies", "已经适用";
+    On => "On", "在";
+    InDays => "days from today", "天后";
+}

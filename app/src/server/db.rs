@@ -1,0 +1,209 @@
+//! The database handle for both backends: SQLite (the default, one file, WAL) and PostgreSQL
+//! (several stateless replicas can share one). Queries are written once, in the dialect both
+//! accept (`$n` placeholders, `RETURNING`, `ON CONFLICT`), and run through sqlx's `Any` driver.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool plus which backend it talks to (some statements differ).
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Why the database could not be opened: each reads as one specific line for an operator.
+#[derive(Debug)]
+pub enum DbOpenError {
+    UnsupportedUrl(String),
+    Unwritable { path: PathBuf, reason: String },
+    Unreachable { url: String, reason: String },
+    Migration(String),
+}
+
+impl std::fmt::Display for DbOpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::UnsupportedUrl(url) => write!(
+                f,
+                "database URL {url:?} is not understood: use sqlite:PATH or postgres://USER@HOST/DB"
+            ),
+            Self::Unwritable { path, reason } => {
+                write!(f, "cannot open the SQLite database at {}: {reason}", path.display())
+            }
+            Self::Unreachable { url, reason } => {
+                write!(f, "cannot connect to the database at {url}: {reason}")
+            }
+            Self::Migration(reason) => write!(f, "database migration failed: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for DbOpenError {}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How a URL is to be opened, decided before any I/O.
+enum Target {
+    SqliteFile(PathBuf),
+    SqliteMemory,
+    Postgres(String),
+}
+
+fn parse_url(url: &str) -> Result<Target, DbOpenError> {
+    let unsupported = || DbOpenError::UnsupportedUrl(redact(url));
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let rest = url.split_once("://").map(|(_, r)| r).unwrap_or_default();
+        if rest.is_empty() || rest.starts_with('/') && rest.len() == 1 {
+            return Err(unsupported());
+        }
+        return Ok(Target::Postgres(url.to_owned()));
+    }
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .ok_or_else(unsupported)?;
+    let path = path.split('?').next().unwrap_or_default();
+    match path {
+        "" => Err(unsupported()),
+        ":memory:" => Ok(Target::SqliteMemory),
+        p => Ok(Target::SqliteFile(PathBuf::from(p))),
+    }
+}
+
+/// Hides a password in a URL before it is shown or logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn check_sqlite_path(path: &Path) -> Result<(), DbOpenError> {
+    let unwritable = |reason: String| DbOpenError::Unwritable { path: path.to_owned(), reason };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(unwritable(format!("the folder {} does not exist", dir.display())));
+    }
+    // Opening for append creates the file when missing and proves we may write to it.
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
+        .map_err(|e| unwritable(e.to_string()))
+}
+
+impl Db {
+    /// Opens (creating a SQLite file when missing) and migrates to the current schema.
+    pub async fn open(url: &str, max_connections: u32) -> Result<Db, DbOpenError> {
+        install_default_drivers();
+        let target = parse_url(url)?;
+        let (connect_url, backend) = match &target {
+            Target::SqliteFile(path) => {
+                check_sqlite_path(path)?;
+                (format!("sqlite://{}?mode=rwc", path.display()), Backend::Sqlite)
+            }
+            // One shared in-memory database for the whole pool (tests).
+            Target::SqliteMemory => ("sqlite::memory:".to_owned(), Backend::Sqlite),
+            Target::Postgres(u) => (u.clone(), Backend::Postgres),
+        };
+        let in_memory = matches!(target, Target::SqliteMemory);
+        let pool = AnyPoolOptions::new()
+            .max_connections(if in_memory { 1 } else { max_connections })
+            .min_connections(if in_memory { 1 } else { 0 })
+            .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
+            .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&connect_url)
+            .await
+            .map_err(|e| match &target {
+                Target::SqliteFile(path) => {
+                    DbOpenError::Unwritable { path: path.clone(), reason: e.to_string() }
+                }
+                _ => DbOpenError::Unreachable { url: redact(url), reason: e.to_string() },
+            })?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), DbOpenError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.map_err(|e| DbOpenError::Migration(e.to_string()))
+    }
+
+    /// Starts a transaction that will write. SQLite must take the write lock up front:
+    /// a deferred transaction that reads first fails with SQLITE_BUSY when it later writes.
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// True when the database answers a trivial query (readiness probe).
+    pub async fn is_ready(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// Milliseconds since the Unix epoch: how instants are stored on both backends.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_in_a_postgres_url_is_redacted() {
+        assert_eq!(redact("postgres://app:secret@db/rd"), "postgres://app:***@db/rd");
+        assert_eq!(redact("sqlite:repaydesk.db"), "sqlite:repaydesk.db");
+    }
+
+    #[test]
+    fn unknown_url_schemes_are_refused_before_any_io() {
+        assert!(matches!(parse_url("mysql://x/y"), Err(DbOpenError::UnsupportedUrl(_))));
+        assert!(matches!(parse_url("sqlite:"), Err(DbOpenError::UnsupportedUrl(_))));
+        assert!(matches!(parse_url("sqlite://data/r.db"), Ok(Target::SqliteFile(_))));
+        assert!(matches!(parse_url("postgres://u@h/db"), Ok(Target::Postgres(_))));
+    }
+}

@@ -1,0 +1,17 @@
+//! Server-only code: never compiled into the browser bundle.
+//!
+//! `db` opens and migrates storage; `store` holds the queries (one file per table family);
+//! `auth` passwords and sessions; `services` the use cases the server functions and form
+//! handlers call; `demo` the demonstration data.
+
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod services;
+pub mod state;
+pub mod store;
+pub mod viewer;
+
+pub use state::AppState;
+pub use viewer::Viewer;

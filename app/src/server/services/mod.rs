@@ -1,0 +1,5 @@
+//! Use cases: what server functions and form handlers call once the caller is known to be
+//! allowed. Tests call these directly.
+
+pub mod accounts;
+pub mod sign_in;

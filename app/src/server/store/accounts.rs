@@ -1,0 +1,99 @@
+//! Overdue accounts placed by lenders, each owned by one borrower.
+
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::date;
+use crate::domain::money::{Currency, Money};
+use crate::model::Balance;
+use crate::server::db::{now_ms, Db};
+
+/// An account row, parsed.
+#[derive(Clone, Debug)]
+pub struct AccountRow {
+    pub id: i64,
+    pub borrower_id: i64,
+    pub reference: String,
+    pub lender_name: String,
+    pub balance: Balance,
+    pub oldest_unpaid_due: NaiveDate,
+    pub as_of: NaiveDate,
+}
+
+const COLUMNS: &str = "id, borrower_id, reference, lender_name, currency, principal_minor, interest_minor, \
+                       fees_minor, oldest_unpaid_due, as_of";
+
+fn parse(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
+    let code: String = row.try_get("currency")?;
+    let currency = Currency::parse(&code).ok_or_else(|| sqlx::Error::Decode(format!("unknown currency {code}").into()))?;
+    let money = |col: &str| -> Result<Money, sqlx::Error> { Ok(Money::new(row.try_get(col)?, currency)) };
+    let (principal, interest, fees) = (money("principal_minor")?, money("interest_minor")?, money("fees_minor")?);
+    let total = principal
+        .checked_add(interest)
+        .and_then(|m| m.checked_add(fees))
+        .map_err(|e| sqlx::Error::Decode(format!("balance does not add up: {e:?}").into()))?;
+    Ok(AccountRow {
+        id: row.try_get("id")?,
+        borrower_id: row.try_get("borrower_id")?,
+        reference: row.try_get("reference")?,
+        lender_name: row.try_get("lender_name")?,
+        balance: Balance { principal, interest, fees, total },
+        oldest_unpaid_due: date(&row.try_get::<String, _>("oldest_unpaid_due")?)?,
+        as_of: date(&row.try_get::<String, _>("as_of")?)?,
+    })
+}
+
+pub async fn for_borrower(db: &Db, borrower_id: i64) -> Result<Vec<AccountRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE borrower_id = $1 ORDER BY oldest_unpaid_due, id"))
+        .bind(borrower_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(parse).collect()
+}
+
+/// The account if it belongs to `borrower_id`; someone else's reads exactly like a missing one.
+pub async fn owned_by(db: &Db, account_id: i64, borrower_id: i64) -> Result<Option<AccountRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1 AND borrower_id = $2"))
+        .bind(account_id)
+        .bind(borrower_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(parse).transpose()
+}
+
+pub struct NewAccount<'a> {
+    pub borrower_id: i64,
+    pub reference: &'a str,
+    pub lender_name: &'a str,
+    pub principal: Money,
+    pub interest: Money,
+    pub fees: Money,
+    pub oldest_unpaid_due: NaiveDate,
+    pub as_of: NaiveDate,
+}
+
+pub async fn insert<'c, E>(executor: E, account: &NewAccount<'_>) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let now = now_ms();
+    sqlx::query_scalar(
+        "INSERT INTO accounts (borrower_id, reference, lender_name, currency, principal_minor, interest_minor, \
+         fees_minor, oldest_unpaid_due, as_of, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(account.borrower_id)
+    .bind(account.reference)
+    .bind(account.lender_name)
+    .bind(account.principal.currency.code())
+    .bind(account.principal.minor)
+    .bind(account.interest.minor)
+    .bind(account.fees.minor)
+    .bind(account.oldest_unpaid_due.to_string())
+    .bind(account.as_of.to_string())
+    .bind(now)
+    .bind(now)
+    .fetch_one(executor)
+    .await
+}

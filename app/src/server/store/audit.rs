@@ -1,0 +1,36 @@
+//! The audit trail: append-only. This module offers no update and no delete, on purpose.
+
+use crate::model::CurrentUser;
+use crate::server::db::now_ms;
+use crate::server::Viewer;
+
+/// One state change or security event, as it will be stored.
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub subject_kind: &'a str,
+    pub subject_id: String,
+    pub detail: serde_json::Value,
+}
+
+pub async fn append<'c, E>(executor: E, viewer: &Viewer, actor: Option<&CurrentUser>, entry: Entry<'_>) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let actor = actor.or(viewer.user.as_ref());
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, actor_role, action, subject_kind, subject_id, detail, request_id, client_addr) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now_ms())
+    .bind(actor.map(|u| u.id))
+    .bind(actor.map_or("anonymous", |u| u.role.code()))
+    .bind(entry.action)
+    .bind(entry.subject_kind)
+    .bind(entry.subject_id)
+    .bind(entry.detail.to_string())
+    .bind(&viewer.request_id)
+    .bind(&viewer.client_addr)
+    .execute(executor)
+    .await?;
+    Ok(())
+}

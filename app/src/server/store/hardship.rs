@@ -1,0 +1,45 @@
+//! Why a borrower fell behind, in their words: appended, never edited, latest one shown.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use crate::domain::proposal::HardshipReason;
+use crate::model::HardshipRecord;
+use crate::server::db::{now_ms, Db};
+
+pub async fn insert<'c, E>(executor: E, account_id: i64, reason: HardshipReason, note: &str, reported_by: i64) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query_scalar(
+        "INSERT INTO hardship_reports (account_id, reason, note, reported_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(reason.code())
+    .bind(note)
+    .bind(reported_by)
+    .bind(now_ms())
+    .fetch_one(executor)
+    .await
+}
+
+/// The most recent report on one account.
+pub async fn latest(db: &Db, account_id: i64, zone: chrono_tz::Tz) -> Result<Option<HardshipRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT reason, note, created_at FROM hardship_reports WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let code: String = row.try_get("reason")?;
+    let at: i64 = row.try_get("created_at")?;
+    Ok(HardshipReason::parse(&code).map(|reason| HardshipRecord {
+        reason,
+        note: row.try_get("note").unwrap_or_default(),
+        recorded_on: DateTime::<Utc>::from_timestamp_millis(at)
+            .map(|t| t.with_timezone(&zone).date_naive())
+            .unwrap_or_default(),
+    }))
+}

@@ -1,0 +1,12 @@
+//! Queries, one file per table family. Each function takes the pool or an open transaction;
+//! multi-statement writes are composed by the services inside one transaction.
+
+pub mod accounts;
+pub mod audit;
+pub mod hardship;
+pub mod users;
+
+/// Parses a stored ISO date; a malformed one is a storage fault, not user input.
+pub(crate) fn date(text: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}

@@ -1,0 +1,50 @@
+//! Who is asking, in which language, under which request id: resolved once per request by the
+//! session middleware and read by server functions, pages and handlers.
+
+use crate::domain::locale::Locale;
+use crate::error::AppError;
+use crate::model::{CurrentUser, Role};
+
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub user: Option<CurrentUser>,
+    pub locale: Locale,
+    pub request_id: String,
+    pub client_addr: String,
+}
+
+impl Viewer {
+    /// The viewer of the request being served (SSR or server function).
+    pub fn current() -> Viewer {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+            .unwrap_or_else(Viewer::anonymous)
+    }
+
+    pub fn anonymous() -> Viewer {
+        Viewer { user: None, locale: Locale::En, request_id: "-".into(), client_addr: "-".into() }
+    }
+
+    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::NotSignedIn)
+    }
+
+    pub fn require_role(&self, allowed: &[Role]) -> Result<&CurrentUser, AppError> {
+        let user = self.require_user()?;
+        if allowed.contains(&user.role) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn require_borrower(&self) -> Result<&CurrentUser, AppError> {
+        self.require_role(&[Role::Borrower])
+    }
+
+    /// Turns an internal failure into the client-safe error, logging the cause once.
+    pub fn internal(&self, cause: impl std::fmt::Display) -> AppError {
+        tracing::error!(request_id = %self.request_id, "internal error: {cause}");
+        AppError::Internal { request_id: self.request_id.clone() }
+    }
+}

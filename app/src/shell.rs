@@ -1,0 +1,70 @@
+//! The HTML document and the route table. Pages render on the server; only islands hydrate.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::layout::{Layout, RequestInfo};
+use crate::i18n::T;
+use crate::pages::{accounts::AccountsPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
+
+/// Content-Security-Policy for rendered pages: our own script (by nonce), wasm, styles and
+/// nothing foreign.
+#[cfg(feature = "ssr")]
+fn provide_security_headers() {
+    use http::header::{HeaderName, HeaderValue};
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(HeaderName::from_static("content-security-policy"), value);
+    }
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let info = RequestInfo::current();
+    #[cfg(feature = "ssr")]
+    provide_security_headers();
+    let lang = info.locale.code();
+    provide_context(info);
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%231d5c4d'/%3E%3C/svg%3E"/>
+                <link rel="stylesheet" href="/pkg/repaydesk.css"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = use_context::<RequestInfo>().unwrap_or_else(RequestInfo::current).locale;
+    view! {
+        <Title text=T::AppName.get(locale)/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,87 @@
+# Shared set-up for scripts/run and scripts/test: installs what a fresh Debian machine with only
+# the Rust toolchain lacks, from the registries alone (crates.io, npm, Debian), never from
+# elsewhere. Each step is skipped when its tool is already present at the right version.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.10"
+BINARYEN_VERSION="132"
+TOOLS="$ROOT/.tools"
+export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root for: $*" >&2; return 1; fi
+}
+
+ensure_wasm_target() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown && return
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+}
+
+# cargo-leptos without its downloader: wasm-bindgen and wasm-opt come from the registries.
+ensure_cargo_leptos() {
+  if cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then return; fi
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (first time only, ~16 min on 2 cores)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+}
+
+# The CLI must equal the wasm-bindgen in Cargo.lock exactly.
+ensure_wasm_bindgen() {
+  local want
+  want="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
+  if wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then return; fi
+  say "installing wasm-bindgen-cli $want (matches Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "$want" --force
+}
+
+# wasm-opt >= 116 for release builds (Debian's 108 breaks the bundle at run time).
+ensure_wasm_opt() {
+  if [ -x "$TOOLS/node_modules/.bin/wasm-opt" ]; then return; fi
+  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+  mkdir -p "$TOOLS"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
+}
+
+ensure_web_toolchain() {
+  ensure_wasm_target
+  ensure_cargo_leptos
+  ensure_wasm_bindgen
+}
+
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
+  say "installing Chromium and chromedriver (Debian packages)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+}
+
+# Starts the local PostgreSQL cluster when it is installed but stopped, and prepares a role the
+# tests may create databases with. Prints the admin URL, or nothing when there is no PostgreSQL.
+ensure_postgres() {
+  local url="postgres://repaydesk:repaydesk@127.0.0.1:5432/postgres"
+  if ! command -v pg_lsclusters >/dev/null; then
+    if [ "${REPAYDESK_REQUIRE_POSTGRES:-0}" = 1 ]; then
+      say "installing PostgreSQL (Debian package)"
+      as_root apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+    else
+      return 0
+    fi
+  fi
+  local cluster version name
+  cluster="$(pg_lsclusters -h 2>/dev/null | head -n1)"
+  if [ -z "$cluster" ]; then return 0; fi
+  version="$(echo "$cluster" | awk '{print $1}')"
+  name="$(echo "$cluster" | awk '{print $2}')"
+  if ! echo "$cluster" | grep -q online; then
+    say "starting PostgreSQL $version/$name"
+    as_root pg_ctlcluster "$version" "$name" start
+  fi
+  as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='repaydesk'\" | grep -q 1 || \
+    psql -qc \"CREATE ROLE repaydesk LOGIN CREATEDB PASSWORD 'repaydesk'\"" >/dev/null
+  echo "$url"
+}

@@ -1,0 +1,28 @@
+//! The RepayDesk server binary: serves the portal, and carries the operator commands.
+
+mod cli;
+mod middleware;
+mod routes;
+mod startup;
+mod telemetry;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    telemetry::init();
+    let outcome = match cli.command {
+        None => startup::serve(cli.serve).await,
+        Some(command) => match command {},
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Layers every request passes through, outermost first: request id, tracing, compression,
+//! security headers, the cross-origin write guard, and the viewer (session and language).
+
+use std::net::SocketAddr;
+
+use app::domain::locale::Locale;
+use app::server::auth::session;
+use app::server::{AppState, Viewer};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub const LANGUAGE_COOKIE: &str = "rd_lang";
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Wraps the router in the layers (the last one added runs first).
+pub fn apply(router: Router, state: AppState) -> Router {
+    router
+        .layer(from_fn_with_state(state, resolve_viewer))
+        .layer(from_fn(refuse_cross_origin_writes))
+        .layer(from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Reads one cookie by name from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn locale_of(headers: &HeaderMap) -> Locale {
+    cookie(headers, LANGUAGE_COOKIE).and_then(Locale::parse).unwrap_or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Locale::from_accept_language)
+            .unwrap_or_default()
+    })
+}
+
+/// Resolves the session cookie and language once, for every page, server function and handler.
+async fn resolve_viewer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let client_addr = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "-".to_owned(), |c| c.0.ip().to_string());
+    let locale = locale_of(headers);
+    let user = match cookie(headers, session::COOKIE_NAME) {
+        Some(token) => match session::resolve(&state.db, token, &state.sessions).await {
+            Ok(user) => user,
+            Err(e) => {
+                tracing::error!(request_id, "session lookup failed: {e}");
+                return (StatusCode::SERVICE_UNAVAILABLE, "The service is temporarily unavailable.").into_response();
+            }
+        },
+        None => None,
+    };
+    request.extensions_mut().insert(Viewer { user, locale, request_id, client_addr });
+    next.run(request).await
+}
+
+/// State-changing requests from another site are refused, on top of SameSite cookies.
+async fn refuse_cross_origin_writes(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_site(request.headers()) {
+        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Cross-site request refused.")
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if !matches!(site, "same-origin" | "none") {
+            return true;
+        }
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin == "null" || origin_host != host
+}
+
+/// Headers every response carries; pages set their own nonce-based CSP, others get a strict one.
+async fn security_headers(request: Request<Body>, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !headers.contains_key("content-security-policy") {
+        headers.insert(
+            "content-security-policy",
+            HeaderValue::from_static("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+        );
+    }
+    response
+}

@@ -1,0 +1,30 @@
+//! The language switch: remembers the choice in a cookie and returns to the same page.
+
+use app::domain::locale::Locale;
+use axum::extract::{Path, Query};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::middleware::LANGUAGE_COOKIE;
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only a path on this site; anything else (another origin, `//host`) goes home.
+fn local_path(next: Option<String>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        _ => "/".to_owned(),
+    }
+}
+
+pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>) -> Response {
+    let Some(locale) = Locale::parse(&code) else {
+        return (StatusCode::NOT_FOUND, "Unknown language.").into_response();
+    };
+    let cookie = format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
+    (StatusCode::SEE_OTHER, [(header::LOCATION, local_path(query.next)), (header::SET_COOKIE, cookie)]).into_response()
+}

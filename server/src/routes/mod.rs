@@ -1,0 +1,20 @@
+//! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in and sign-out
+//! forms, and the language switch.
+
+mod auth;
+mod health;
+mod language;
+
+use app::server::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/auth/sign-in", post(auth::sign_in))
+        .route("/auth/sign-out", post(auth::sign_out))
+        .route("/lang/{code}", get(language::switch))
+        .with_state(state)
+}

@@ -1,0 +1,103 @@
+//! A real headless Chromium driven through chromedriver (WebDriver), with the flags this
+//! closed network needs, and helpers to wait for hydration and save screenshots.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub const PHONE: (u32, u32) = (375, 812);
+pub const DESKTOP: (u32, u32) = (1280, 900);
+
+/// One browser session with its own chromedriver; both end when dropped or closed.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+impl Browser {
+    pub async fn start(size: (u32, u32), accept_language: &str) -> Browser {
+        let port = free_port();
+        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver (apt-get install chromium-driver)");
+        let profile = crate::scratch_dir("chrome");
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--hide-scrollbars",
+                    format!("--window-size={},{}", size.0, size.1),
+                    format!("--lang={accept_language}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+                "prefs": { "intl.accept_languages": accept_language }
+            }
+        });
+        let caps = caps.as_object().cloned().unwrap_or_default();
+        let mut last_error = None;
+        for _ in 0..100 {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+                Ok(client) => return Browser { client, driver },
+                Err(e) => last_error = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no WebDriver session: {last_error:?}");
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+
+    /// Waits until every island on the page has hydrated (each sets `data-hydrated`).
+    pub async fn wait_hydrated(&self) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("[data-hydrated='true']"))
+            .await
+            .expect("islands hydrate");
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.client.find(Locator::Css(css)).await.expect(css).text().await.unwrap_or_default()
+    }
+
+    /// Saves a PNG under target/screenshots/NAME.png and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = crate::workspace_root().join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}.png"));
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    pub async fn sign_in(&self, base_url: &str, login: &str, password: &str) {
+        let c = &self.client;
+        c.goto(&format!("{base_url}/sign-in")).await.expect("open sign-in");
+        c.find(Locator::Id("login")).await.expect("login field").send_keys(login).await.expect("type login");
+        c.find(Locator::Id("password")).await.expect("password field").send_keys(password).await.expect("type password");
+        c.find(Locator::Css("form[action='/auth/sign-in'] button[type=submit]")).await.expect("submit").click().await.expect("click");
+        c.wait().at_most(Duration::from_secs(20)).for_url(&format!("{base_url}/accounts").parse().expect("url")).await.expect("lands on accounts");
+    }
+}

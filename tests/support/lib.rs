@@ -1,0 +1,146 @@
+//! Test support: start the real server binary on a free port with a fresh database (SQLite
+//! file or a new PostgreSQL database), an HTTP client with cookies, and browser helpers.
+
+pub mod browser;
+pub mod databases;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+pub use databases::{fresh_database, postgres_admin_url, Backend};
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// The server binary built by `cargo leptos build` (debug unless REPAYDESK_PROFILE says).
+pub fn server_binary() -> PathBuf {
+    let profile = std::env::var("REPAYDESK_PROFILE").unwrap_or_else(|_| "debug".into());
+    let bin = target_dir().join(profile).join("server");
+    assert!(bin.exists(), "{} is missing: run `cargo leptos build` (scripts/test does)", bin.display());
+    bin
+}
+
+/// The built site (wasm, JS, CSS) next to the binary.
+pub fn site_root() -> PathBuf {
+    [target_dir().join("site"), workspace_root().join("target/site")]
+        .into_iter()
+        .find(|p| p.join("pkg").is_dir())
+        .unwrap_or_else(|| workspace_root().join("target/site"))
+}
+
+/// A fresh folder under the target directory, removed by nobody (inspect it after a failure).
+pub fn scratch_dir(tag: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = target_dir()
+        .join("test-scratch")
+        .join(format!("{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// A running server process, stopped when dropped.
+pub struct TestApp {
+    pub base_url: String,
+    pub database_url: String,
+    child: Child,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestApp {
+    /// Starts a server with demo data on a fresh SQLite database.
+    pub async fn spawn() -> TestApp {
+        let url = fresh_database(Backend::Sqlite).await.expect("sqlite is always available");
+        TestApp::spawn_with(&url, &[]).await
+    }
+
+    /// Starts a server on `database_url` (demo data loaded when empty) with extra flags.
+    pub async fn spawn_with(database_url: &str, extra: &[&str]) -> TestApp {
+        let mut child = Command::new(server_binary())
+            .current_dir(workspace_root())
+            .args(["--addr", "127.0.0.1:0", "--database-url", database_url, "--demo"])
+            .arg("--site-root")
+            .arg(site_root())
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the server binary");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let base_url = tokio::task::spawn_blocking(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let found = lines
+                .by_ref()
+                .map_while(Result::ok)
+                .find_map(|line| line.strip_prefix("RepayDesk is serving on ").map(str::to_owned));
+            // Keep draining so the server never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            found
+        })
+        .await
+        .expect("join")
+        .expect("the server printed its address");
+        TestApp { base_url, database_url: database_url.to_owned(), child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// An HTTP client with its own cookie jar that does not follow redirects.
+    pub fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client")
+    }
+
+    /// Signs in through the form and returns the client holding the session cookie.
+    pub async fn signed_in(&self, login: &str, password: &str) -> reqwest::Client {
+        let client = TestApp::client();
+        let response = client
+            .post(self.url("/auth/sign-in"))
+            .form(&[("login", login), ("password", password)])
+            .send()
+            .await
+            .expect("sign-in request");
+        assert_eq!(response.status(), 303, "sign-in answers with a redirect");
+        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(!location.starts_with("/sign-in"), "sign-in as {login} failed: redirected to {location}");
+        client
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// Waits until `check` is true or the time runs out.
+pub async fn eventually(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub const BORROWER_A: (&str, &str) = ("13800000001", "repaydesk-demo-1");
+pub const BORROWER_B: (&str, &str) = ("13800000002", "repaydesk-demo-2");
+pub const COLLECTOR: (&str, &str) = ("collector", "repaydesk-collector");
+pub const SUPERVISOR: (&str, &str) = ("supervisor", "repaydesk-supervisor");
