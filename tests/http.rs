@@ -9,7 +9,11 @@ use tests::{server_binary, site_root, TestApp, BORROWER_A, BORROWER_B};
 async fn health_and_readiness_answer_ok() {
     let app = TestApp::spawn().await;
     let client = TestApp::client();
-    let health = client.get(app.url("/healthz")).send().await.expect("healthz");
+    let health = client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status(), 200);
     let ready = client.get(app.url("/readyz")).send().await.expect("readyz");
     assert_eq!(ready.status(), 200);
@@ -20,12 +24,19 @@ async fn health_and_readiness_answer_ok() {
 #[tokio::test]
 async fn every_response_carries_a_request_id_and_security_headers() {
     let app = TestApp::spawn().await;
-    let response = TestApp::client().get(app.url("/sign-in")).send().await.expect("sign-in page");
+    let response = TestApp::client()
+        .get(app.url("/sign-in"))
+        .send()
+        .await
+        .expect("sign-in page");
     let headers = response.headers();
     assert!(headers.contains_key("x-request-id"));
     assert_eq!(headers["x-content-type-options"], "nosniff");
     let csp = headers["content-security-policy"].to_str().expect("csp");
-    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     assert!(headers.contains_key("referrer-policy"));
 }
 
@@ -33,12 +44,20 @@ async fn every_response_carries_a_request_id_and_security_headers() {
 async fn the_accounts_page_is_rendered_on_the_server_from_the_database() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
-    let response = client.get(app.url("/accounts")).header("accept-language", "en").send().await.expect("accounts");
+    let response = client
+        .get(app.url("/accounts"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("accounts");
     assert_eq!(response.status(), 200);
     let html = response.text().await.expect("html");
     assert!(html.contains("Your overdue accounts"));
     // Both of borrower A's accounts, with amounts formatted and stages named.
-    assert!(html.contains("CL-2026-000101") && html.contains("CC-2026-000102"), "{html}");
+    assert!(
+        html.contains("CL-2026-000101") && html.contains("CC-2026-000102"),
+        "{html}"
+    );
     assert!(html.contains("¥13,014.50"), "early-stage account total");
     assert!(html.contains("Early stage") && html.contains("Middle stage"));
     // Never borrower B's.
@@ -58,14 +77,23 @@ async fn the_accounts_page_speaks_chinese_when_the_browser_asks_for_it() {
         .text()
         .await
         .expect("html");
-    assert!(html.contains("<html lang=\"zh-CN\""), "{}", &html[..200.min(html.len())]);
+    assert!(
+        html.contains("<html lang=\"zh-CN\""),
+        "{}",
+        &html[..200.min(html.len())]
+    );
     assert!(html.contains("您的逾期账户") && html.contains("后期"));
 }
 
 #[tokio::test]
 async fn an_anonymous_visitor_is_sent_to_sign_in() {
     let app = TestApp::spawn().await;
-    let response = TestApp::client().get(app.url("/accounts")).send().await.expect("accounts");
+    let response = TestApp::client()
+        .get(app.url("/accounts"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("accounts");
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(response.headers()["location"], "/sign-in");
 }
@@ -81,17 +109,37 @@ async fn a_wrong_password_returns_to_sign_in_with_the_login_kept_and_a_generic_m
         .await
         .expect("sign-in");
     assert_eq!(response.status(), 303);
-    let location = response.headers()["location"].to_str().expect("location").to_owned();
-    assert_eq!(location, format!("/sign-in?error=failed&login={}", BORROWER_A.0));
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert_eq!(
+        location,
+        format!("/sign-in?error=failed&login={}", BORROWER_A.0)
+    );
     let unknown = client
         .post(app.url("/auth/sign-in"))
         .form(&[("login", "19999999999"), ("password", "not the password")])
         .send()
         .await
         .expect("sign-in");
-    assert_eq!(unknown.headers()["location"], "/sign-in?error=failed&login=19999999999", "unknown logins read the same");
-    let page = client.get(app.url(&location)).send().await.expect("page").text().await.expect("html");
-    assert!(page.contains("We could not sign you in") && page.contains(&format!("value=\"{}\"", BORROWER_A.0)));
+    assert_eq!(
+        unknown.headers()["location"],
+        "/sign-in?error=failed&login=19999999999",
+        "unknown logins read the same"
+    );
+    let page = client
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("We could not sign you in")
+            && page.contains(&format!("value=\"{}\"", BORROWER_A.0))
+    );
 }
 
 #[tokio::test]
@@ -146,7 +194,10 @@ fn start_failure(args: &[&str]) -> String {
         .env("RUST_LOG", "off")
         .output()
         .expect("run server");
-    assert!(!output.status.success(), "the server should refuse to start with {args:?}");
+    assert!(
+        !output.status.success(),
+        "the server should refuse to start with {args:?}"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
     assert_eq!(stderr.lines().count(), 1, "one line, got: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -155,13 +206,26 @@ fn start_failure(args: &[&str]) -> String {
 
 #[test]
 fn an_unwritable_database_path_ends_the_process_with_one_clear_line() {
-    let line = start_failure(&["--addr", "127.0.0.1:0", "--database-url", "sqlite:/nonexistent-dir/x/repaydesk.db"]);
-    assert!(line.contains("cannot open the SQLite database") && line.contains("does not exist"), "{line}");
+    let line = start_failure(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        "sqlite:/nonexistent-dir/x/repaydesk.db",
+    ]);
+    assert!(
+        line.contains("cannot open the SQLite database") && line.contains("does not exist"),
+        "{line}"
+    );
 }
 
 #[test]
 fn a_malformed_database_url_ends_the_process_with_one_clear_line() {
-    let line = start_failure(&["--addr", "127.0.0.1:0", "--database-url", "mysql://nowhere/db"]);
+    let line = start_failure(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        "mysql://nowhere/db",
+    ]);
     assert!(line.contains("is not understood"), "{line}");
 }
 
@@ -170,6 +234,11 @@ fn a_port_in_use_ends_the_process_with_one_clear_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = taken.local_addr().expect("addr").to_string();
     let db = tests::scratch_dir("port").join("r.db");
-    let line = start_failure(&["--addr", &addr, "--database-url", &format!("sqlite:{}", db.display())]);
+    let line = start_failure(&[
+        "--addr",
+        &addr,
+        "--database-url",
+        &format!("sqlite:{}", db.display()),
+    ]);
     assert!(line.contains(&format!("cannot listen on {addr}")), "{line}");
 }

@@ -27,7 +27,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &str, code: &str) -> Self {
-        AppError::Invalid { field: field.to_owned(), code: code.to_owned() }
+        AppError::Invalid {
+            field: field.to_owned(),
+            code: code.to_owned(),
+        }
     }
 
     pub fn status(&self) -> u16 {
@@ -63,7 +66,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(detail)
             | ServerFnErrorErr::MissingArg(detail)
             | ServerFnErrorErr::Deserialization(detail) => AppError::BadRequest { detail },
-            other => AppError::BadRequest { detail: other.to_string() },
+            other => AppError::BadRequest {
+                detail: other.to_string(),
+            },
         }
     }
 }

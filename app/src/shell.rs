@@ -7,15 +7,21 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::{Layout, RequestInfo};
 use crate::i18n::T;
-use crate::pages::{accounts::AccountsPage, home::HomePage, not_found::NotFound, sign_in::SignInPage};
+use crate::pages::{
+    accounts::AccountsPage, home::HomePage, not_found::NotFound, sign_in::SignInPage,
+};
 
 /// Content-Security-Policy for rendered pages: our own script (by nonce), wasm, styles and
 /// nothing foreign.
 #[cfg(feature = "ssr")]
 fn provide_security_headers() {
     use http::header::{HeaderName, HeaderValue};
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -54,7 +60,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let locale = use_context::<RequestInfo>().unwrap_or_else(RequestInfo::current).locale;
+    let locale = use_context::<RequestInfo>()
+        .unwrap_or_else(RequestInfo::current)
+        .locale;
     view! {
         <Title text=T::AppName.get(locale)/>
         <Router>

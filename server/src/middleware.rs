@@ -27,7 +27,11 @@ pub fn apply(router: Router, state: AppState) -> Router {
         .layer(from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            let id = req
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
             tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -47,19 +51,29 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn locale_of(headers: &HeaderMap) -> Locale {
-    cookie(headers, LANGUAGE_COOKIE).and_then(Locale::parse).unwrap_or_else(|| {
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Locale::from_accept_language)
-            .unwrap_or_default()
-    })
+    cookie(headers, LANGUAGE_COOKIE)
+        .and_then(Locale::parse)
+        .unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Locale::from_accept_language)
+                .unwrap_or_default()
+        })
 }
 
 /// Resolves the session cookie and language once, for every page, server function and handler.
-async fn resolve_viewer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+async fn resolve_viewer(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let headers = request.headers();
-    let request_id = headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+    let request_id = headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
     let client_addr = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -70,20 +84,36 @@ async fn resolve_viewer(State(state): State<AppState>, mut request: Request, nex
             Ok(user) => user,
             Err(e) => {
                 tracing::error!(request_id, "session lookup failed: {e}");
-                return (StatusCode::SERVICE_UNAVAILABLE, "The service is temporarily unavailable.").into_response();
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The service is temporarily unavailable.",
+                )
+                    .into_response();
             }
         },
         None => None,
     };
-    request.extensions_mut().insert(Viewer { user, locale, request_id, client_addr });
+    request.extensions_mut().insert(Viewer {
+        user,
+        locale,
+        request_id,
+        client_addr,
+    });
     next.run(request).await
 }
 
 /// State-changing requests from another site are refused, on top of SameSite cookies.
 async fn refuse_cross_origin_writes(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && is_cross_site(request.headers()) {
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Cross-site request refused.")
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Cross-site request refused.",
+        )
             .into_response();
     }
     next.run(request).await
@@ -95,8 +125,13 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
             return true;
         }
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
     origin == "null" || origin_host != host
 }
@@ -105,10 +140,16 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 async fn security_headers(request: Request<Body>, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if !headers.contains_key("content-security-policy") {
         headers.insert(
             "content-security-policy",

@@ -21,12 +21,16 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
     let zone = parse_zone(&args.time_zone)?;
     let policy = match &args.policy {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the policy file {}: {e}", path.display()))?;
-            PlanPolicy::from_toml(&text).map_err(|e| format!("the policy file {} is invalid: {e:?}", path.display()))?
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the policy file {}: {e}", path.display()))?;
+            PlanPolicy::from_toml(&text)
+                .map_err(|e| format!("the policy file {} is invalid: {e:?}", path.display()))?
         }
         None => PlanPolicy::default(),
     };
-    let db = Db::open(&args.database_url, args.db_connections).await.map_err(|e| e.to_string())?;
+    let db = Db::open(&args.database_url, args.db_connections)
+        .await
+        .map_err(|e| e.to_string())?;
     let secure_cookie = match args.secure_cookies {
         SecureCookies::Always => true,
         SecureCookies::Never => false,
@@ -37,7 +41,13 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
         absolute_timeout: Duration::from_secs(args.session_max_hours.max(1) * 3600),
         secure_cookie,
     };
-    Ok(AppState { db, policy: Arc::new(policy), clock: LenderClock::new(zone), sessions, demo: args.demo })
+    Ok(AppState {
+        db,
+        policy: Arc::new(policy),
+        clock: LenderClock::new(zone),
+        sessions,
+        demo: args.demo,
+    })
 }
 
 pub fn router(state: AppState, site_root: &str) -> Router {
@@ -61,7 +71,12 @@ pub fn router(state: AppState, site_root: &str) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options);
-    middleware::apply(Router::new().merge(routes::router(state.clone())).merge(pages), state)
+    middleware::apply(
+        Router::new()
+            .merge(routes::router(state.clone()))
+            .merge(pages),
+        state,
+    )
 }
 
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
@@ -71,7 +86,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         tracing::warn!("{}/pkg not found: pages will render but the browser bundle is missing (build with cargo leptos build)", site_root);
     }
     let state = build_state(&args, addr).await?;
-    if args.demo && demo::seed_if_empty(&state.db, state.clock.today()).await.map_err(|e| format!("loading the demo data failed: {e}"))? {
+    if args.demo
+        && demo::seed_if_empty(&state.db, state.clock.today())
+            .await
+            .map_err(|e| format!("loading the demo data failed: {e}"))?
+    {
         tracing::info!("demo data loaded");
     }
     let listener = tokio::net::TcpListener::bind(addr)
@@ -79,12 +98,19 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let app = router(state, &site_root);
     // Tests start the server on port 0 and read the real address from this line.
-    let bound = listener.local_addr().map_err(|e| format!("cannot read the listening address: {e}"))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
     println!("RepayDesk is serving on http://{bound}");
     if args.demo {
         println!("Demo sign-ins (login / password):");
         for login in demo::LOGINS {
-            println!("  {:<10} {:<12} / {}", login.role.code(), login.login, login.password);
+            println!(
+                "  {:<10} {:<12} / {}",
+                login.role.code(),
+                login.login,
+                login.password
+            );
         }
     }
     use axum::serve::ListenerExt;
@@ -92,10 +118,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         // Small responses must not wait for Nagle's algorithm (measured: 10x latency).
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server failed: {e}"))?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server failed: {e}"))?;
     tracing::info!("stopped");
     Ok(())
 }

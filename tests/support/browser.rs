@@ -25,18 +25,23 @@ impl Drop for Browser {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 impl Browser {
     pub async fn start(size: (u32, u32), accept_language: &str) -> Browser {
         let port = free_port();
-        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver (apt-get install chromium-driver)");
+        let driver = Command::new(
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+        )
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver (apt-get install chromium-driver)");
         let profile = crate::scratch_dir("chrome");
         let caps = serde_json::json!({
             "goog:chromeOptions": {
@@ -55,7 +60,11 @@ impl Browser {
         let caps = caps.as_object().cloned().unwrap_or_default();
         let mut last_error = None;
         for _ in 0..100 {
-            match ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
                 Ok(client) => return Browser { client, driver },
                 Err(e) => last_error = Some(e),
             }
@@ -78,8 +87,17 @@ impl Browser {
             .expect("islands hydrate");
     }
 
+    /// The text content of the first match, whether or not it is currently visible.
     pub async fn text(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.expect(css).text().await.unwrap_or_default()
+        let element = self.client.find(Locator::Css(css)).await.expect(css);
+        element
+            .prop("textContent")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
     }
 
     /// Saves a PNG under target/screenshots/NAME.png and returns its path.
@@ -94,10 +112,33 @@ impl Browser {
 
     pub async fn sign_in(&self, base_url: &str, login: &str, password: &str) {
         let c = &self.client;
-        c.goto(&format!("{base_url}/sign-in")).await.expect("open sign-in");
-        c.find(Locator::Id("login")).await.expect("login field").send_keys(login).await.expect("type login");
-        c.find(Locator::Id("password")).await.expect("password field").send_keys(password).await.expect("type password");
-        c.find(Locator::Css("form[action='/auth/sign-in'] button[type=submit]")).await.expect("submit").click().await.expect("click");
-        c.wait().at_most(Duration::from_secs(20)).for_url(&format!("{base_url}/accounts").parse().expect("url")).await.expect("lands on accounts");
+        c.goto(&format!("{base_url}/sign-in"))
+            .await
+            .expect("open sign-in");
+        c.find(Locator::Id("login"))
+            .await
+            .expect("login field")
+            .send_keys(login)
+            .await
+            .expect("type login");
+        c.find(Locator::Id("password"))
+            .await
+            .expect("password field")
+            .send_keys(password)
+            .await
+            .expect("type password");
+        c.find(Locator::Css(
+            "form[action='/auth/sign-in'] button[type=submit]",
+        ))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_url(&format!("{base_url}/accounts").parse().expect("url"))
+            .await
+            .expect("lands on accounts");
     }
 }

@@ -37,11 +37,19 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
         }
         Backend::Postgres => {
             let admin = postgres_admin_url()?;
-            let name = format!("rd_test_{}_{}_{}", std::process::id(), n, chrono::Utc::now().timestamp_micros());
+            let name = format!(
+                "rd_test_{}_{}_{}",
+                std::process::id(),
+                n,
+                chrono::Utc::now().timestamp_micros()
+            );
             let mut conn = sqlx::PgConnection::connect(&admin)
                 .await
                 .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is unreachable: {e}"));
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
             let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
             Some(format!("{base}/{name}"))
         }

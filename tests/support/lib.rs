@@ -13,35 +13,49 @@ use std::time::{Duration, Instant};
 pub use databases::{fresh_database, postgres_admin_url, Backend};
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
 }
 
 /// The server binary built by `cargo leptos build` (debug unless REPAYDESK_PROFILE says).
 pub fn server_binary() -> PathBuf {
     let profile = std::env::var("REPAYDESK_PROFILE").unwrap_or_else(|_| "debug".into());
     let bin = target_dir().join(profile).join("server");
-    assert!(bin.exists(), "{} is missing: run `cargo leptos build` (scripts/test does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo leptos build` (scripts/test does)",
+        bin.display()
+    );
     bin
 }
 
 /// The built site (wasm, JS, CSS) next to the binary.
 pub fn site_root() -> PathBuf {
-    [target_dir().join("site"), workspace_root().join("target/site")]
-        .into_iter()
-        .find(|p| p.join("pkg").is_dir())
-        .unwrap_or_else(|| workspace_root().join("target/site"))
+    [
+        target_dir().join("site"),
+        workspace_root().join("target/site"),
+    ]
+    .into_iter()
+    .find(|p| p.join("pkg").is_dir())
+    .unwrap_or_else(|| workspace_root().join("target/site"))
 }
 
 /// A fresh folder under the target directory, removed by nobody (inspect it after a failure).
 pub fn scratch_dir(tag: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
-    let dir = target_dir()
-        .join("test-scratch")
-        .join(format!("{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    let dir = target_dir().join("test-scratch").join(format!(
+        "{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
 }
@@ -63,7 +77,9 @@ impl Drop for TestApp {
 impl TestApp {
     /// Starts a server with demo data on a fresh SQLite database.
     pub async fn spawn() -> TestApp {
-        let url = fresh_database(Backend::Sqlite).await.expect("sqlite is always available");
+        let url = fresh_database(Backend::Sqlite)
+            .await
+            .expect("sqlite is always available");
         TestApp::spawn_with(&url, &[]).await
     }
 
@@ -71,7 +87,13 @@ impl TestApp {
     pub async fn spawn_with(database_url: &str, extra: &[&str]) -> TestApp {
         let mut child = Command::new(server_binary())
             .current_dir(workspace_root())
-            .args(["--addr", "127.0.0.1:0", "--database-url", database_url, "--demo"])
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--database-url",
+                database_url,
+                "--demo",
+            ])
             .arg("--site-root")
             .arg(site_root())
             .args(extra)
@@ -83,10 +105,10 @@ impl TestApp {
         let stdout = child.stdout.take().expect("piped stdout");
         let base_url = tokio::task::spawn_blocking(move || {
             let mut lines = BufReader::new(stdout).lines();
-            let found = lines
-                .by_ref()
-                .map_while(Result::ok)
-                .find_map(|line| line.strip_prefix("RepayDesk is serving on ").map(str::to_owned));
+            let found = lines.by_ref().map_while(Result::ok).find_map(|line| {
+                line.strip_prefix("RepayDesk is serving on ")
+                    .map(str::to_owned)
+            });
             // Keep draining so the server never blocks on a full pipe.
             std::thread::spawn(move || lines.for_each(drop));
             found
@@ -94,7 +116,11 @@ impl TestApp {
         .await
         .expect("join")
         .expect("the server printed its address");
-        TestApp { base_url, database_url: database_url.to_owned(), child }
+        TestApp {
+            base_url,
+            database_url: database_url.to_owned(),
+            child,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -121,8 +147,15 @@ impl TestApp {
             .await
             .expect("sign-in request");
         assert_eq!(response.status(), 303, "sign-in answers with a redirect");
-        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
-        assert!(!location.starts_with("/sign-in"), "sign-in as {login} failed: redirected to {location}");
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            !location.starts_with("/sign-in"),
+            "sign-in as {login} failed: redirected to {location}"
+        );
         client
     }
 

@@ -20,7 +20,10 @@ mod edge {
     pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(error) = &result {
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+                response.set_status(
+                    http::StatusCode::from_u16(error.status())
+                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
             }
         }
         result
@@ -30,19 +33,32 @@ mod edge {
 /// The signed-in borrower's overdue accounts.
 #[server(endpoint = "accounts/mine")]
 pub async fn my_accounts() -> Result<Vec<AccountSummary>, AppError> {
-    edge::finish(async {
-        let (state, viewer) = edge::context()?;
-        let borrower = viewer.require_borrower()?;
-        crate::server::services::accounts::overview(&state, &viewer, borrower).await
-    }.await)
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let borrower = viewer.require_borrower()?;
+            crate::server::services::accounts::overview(&state, &viewer, borrower).await
+        }
+        .await,
+    )
 }
 
 /// Records why the borrower fell behind on one of their accounts.
 #[server(endpoint = "accounts/hardship")]
-pub async fn record_hardship(account_id: i64, reason: String, note: String) -> Result<HardshipRecord, AppError> {
-    edge::finish(async {
-        let (state, viewer) = edge::context()?;
-        let borrower = viewer.require_borrower()?;
-        crate::server::services::accounts::record_hardship(&state, &viewer, borrower, account_id, &reason, &note).await
-    }.await)
+pub async fn record_hardship(
+    account_id: i64,
+    reason: String,
+    note: String,
+) -> Result<HardshipRecord, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let borrower = viewer.require_borrower()?;
+            crate::server::services::accounts::record_hardship(
+                &state, &viewer, borrower, account_id, &reason, &note,
+            )
+            .await
+        }
+        .await,
+    )
 }

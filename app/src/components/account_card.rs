@@ -67,7 +67,10 @@ pub fn AccountCard(account: AccountSummary, locale: Locale) -> impl IntoView {
             <ul class="already">{items}</ul>
         }
     });
-    let (labelled_by, heading_id) = (format!("account-{}", account.id), format!("account-{}", account.id));
+    let (labelled_by, heading_id) = (
+        format!("account-{}", account.id),
+        format!("account-{}", account.id),
+    );
     view! {
         <article class="card account" aria-labelledby=labelled_by data-account=account.id>
             <header class="card-head">

@@ -24,7 +24,12 @@ impl RequestInfo {
             .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
             .unwrap_or_else(|| "/".into());
         let demo = use_context::<crate::server::AppState>().is_some_and(|s| s.demo);
-        RequestInfo { locale: viewer.locale, user: viewer.user, path_and_query, demo }
+        RequestInfo {
+            locale: viewer.locale,
+            user: viewer.user,
+            path_and_query,
+            demo,
+        }
     }
 
     #[cfg(not(feature = "ssr"))]

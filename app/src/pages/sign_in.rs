@@ -11,7 +11,13 @@ use crate::i18n::T;
 pub fn SignInPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let (login, error, notice) = query.with_untracked(|q| (q.get("login").unwrap_or_default(), q.get("error"), q.get("notice")));
+    let (login, error, notice) = query.with_untracked(|q| {
+        (
+            q.get("login").unwrap_or_default(),
+            q.get("error"),
+            q.get("notice"),
+        )
+    });
     let error = error.map(|code| {
         let text = match code.as_str() {
             "missing" => T::SignInMissing.get(locale),
@@ -20,7 +26,9 @@ pub fn SignInPage() -> impl IntoView {
         };
         view! { <p class="notice notice-error" role="alert" id="sign-in-error">{text}</p> }
     });
-    let notice = notice.filter(|n| n == "signed_out").map(|_| view! { <p class="notice" role="status">{T::SignedOut.get(locale)}</p> });
+    let notice = notice
+        .filter(|n| n == "signed_out")
+        .map(|_| view! { <p class="notice" role="status">{T::SignedOut.get(locale)}</p> });
     view! {
         <section class="page narrow">
             <h1>{T::SignInTitle.get(locale)}</h1>

@@ -13,15 +13,20 @@ pub struct LenderClock {
 
 impl LenderClock {
     pub fn new(zone: Tz) -> Self {
-        LenderClock { zone, fixed_today: None }
+        LenderClock {
+            zone,
+            fixed_today: None,
+        }
     }
 
     pub fn today(&self) -> NaiveDate {
-        self.fixed_today.unwrap_or_else(|| Utc::now().with_timezone(&self.zone).date_naive())
+        self.fixed_today
+            .unwrap_or_else(|| Utc::now().with_timezone(&self.zone).date_naive())
     }
 }
 
 /// Parses an IANA zone name such as `Asia/Shanghai`.
 pub fn parse_zone(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>().map_err(|_| format!("unknown time zone {name:?} (use an IANA name such as Asia/Shanghai)"))
+    name.parse::<Tz>()
+        .map_err(|_| format!("unknown time zone {name:?} (use an IANA name such as Asia/Shanghai)"))
 }

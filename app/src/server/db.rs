@@ -40,7 +40,11 @@ impl std::fmt::Display for DbOpenError {
                 "database URL {url:?} is not understood: use sqlite:PATH or postgres://USER@HOST/DB"
             ),
             Self::Unwritable { path, reason } => {
-                write!(f, "cannot open the SQLite database at {}: {reason}", path.display())
+                write!(
+                    f,
+                    "cannot open the SQLite database at {}: {reason}",
+                    path.display()
+                )
             }
             Self::Unreachable { url, reason } => {
                 write!(f, "cannot connect to the database at {url}: {reason}")
@@ -98,13 +102,19 @@ pub fn redact(url: &str) -> String {
 }
 
 fn check_sqlite_path(path: &Path) -> Result<(), DbOpenError> {
-    let unwritable = |reason: String| DbOpenError::Unwritable { path: path.to_owned(), reason };
+    let unwritable = |reason: String| DbOpenError::Unwritable {
+        path: path.to_owned(),
+        reason,
+    };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(unwritable(format!("the folder {} does not exist", dir.display())));
+        return Err(unwritable(format!(
+            "the folder {} does not exist",
+            dir.display()
+        )));
     }
     // Opening for append creates the file when missing and proves we may write to it.
     std::fs::OpenOptions::new()
@@ -123,7 +133,10 @@ impl Db {
         let (connect_url, backend) = match &target {
             Target::SqliteFile(path) => {
                 check_sqlite_path(path)?;
-                (format!("sqlite://{}?mode=rwc", path.display()), Backend::Sqlite)
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Backend::Sqlite,
+                )
             }
             // One shared in-memory database for the whole pool (tests).
             Target::SqliteMemory => ("sqlite::memory:".to_owned(), Backend::Sqlite),
@@ -133,8 +146,16 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(if in_memory { 1 } else { max_connections })
             .min_connections(if in_memory { 1 } else { 0 })
-            .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
-            .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(1800)) })
+            .idle_timeout(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(600))
+            })
+            .max_lifetime(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(1800))
+            })
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
@@ -151,10 +172,14 @@ impl Db {
             .connect(&connect_url)
             .await
             .map_err(|e| match &target {
-                Target::SqliteFile(path) => {
-                    DbOpenError::Unwritable { path: path.clone(), reason: e.to_string() }
-                }
-                _ => DbOpenError::Unreachable { url: redact(url), reason: e.to_string() },
+                Target::SqliteFile(path) => DbOpenError::Unwritable {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                },
+                _ => DbOpenError::Unreachable {
+                    url: redact(url),
+                    reason: e.to_string(),
+                },
             })?;
         let db = Db { pool, backend };
         db.migrate().await?;
@@ -166,7 +191,10 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(|e| DbOpenError::Migration(e.to_string()))
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| DbOpenError::Migration(e.to_string()))
     }
 
     /// Starts a transaction that will write. SQLite must take the write lock up front:
@@ -195,15 +223,30 @@ mod tests {
 
     #[test]
     fn a_password_in_a_postgres_url_is_redacted() {
-        assert_eq!(redact("postgres://app:secret@db/rd"), "postgres://app:***@db/rd");
+        assert_eq!(
+            redact("postgres://app:secret@db/rd"),
+            "postgres://app:***@db/rd"
+        );
         assert_eq!(redact("sqlite:repaydesk.db"), "sqlite:repaydesk.db");
     }
 
     #[test]
     fn unknown_url_schemes_are_refused_before_any_io() {
-        assert!(matches!(parse_url("mysql://x/y"), Err(DbOpenError::UnsupportedUrl(_))));
-        assert!(matches!(parse_url("sqlite:"), Err(DbOpenError::UnsupportedUrl(_))));
-        assert!(matches!(parse_url("sqlite://data/r.db"), Ok(Target::SqliteFile(_))));
-        assert!(matches!(parse_url("postgres://u@h/db"), Ok(Target::Postgres(_))));
+        assert!(matches!(
+            parse_url("mysql://x/y"),
+            Err(DbOpenError::UnsupportedUrl(_))
+        ));
+        assert!(matches!(
+            parse_url("sqlite:"),
+            Err(DbOpenError::UnsupportedUrl(_))
+        ));
+        assert!(matches!(
+            parse_url("sqlite://data/r.db"),
+            Ok(Target::SqliteFile(_))
+        ));
+        assert!(matches!(
+            parse_url("postgres://u@h/db"),
+            Ok(Target::Postgres(_))
+        ));
     }
 }

@@ -17,10 +17,26 @@ pub struct DemoLogin {
 }
 
 pub const LOGINS: &[DemoLogin] = &[
-    DemoLogin { role: Role::Borrower, login: "13800000001", password: "repaydesk-demo-1" },
-    DemoLogin { role: Role::Borrower, login: "13800000002", password: "repaydesk-demo-2" },
-    DemoLogin { role: Role::Collector, login: "collector", password: "repaydesk-collector" },
-    DemoLogin { role: Role::Supervisor, login: "supervisor", password: "repaydesk-supervisor" },
+    DemoLogin {
+        role: Role::Borrower,
+        login: "13800000001",
+        password: "repaydesk-demo-1",
+    },
+    DemoLogin {
+        role: Role::Borrower,
+        login: "13800000002",
+        password: "repaydesk-demo-2",
+    },
+    DemoLogin {
+        role: Role::Collector,
+        login: "collector",
+        password: "repaydesk-collector",
+    },
+    DemoLogin {
+        role: Role::Supervisor,
+        login: "supervisor",
+        password: "repaydesk-supervisor",
+    },
 ];
 
 struct DemoBorrower {
@@ -41,8 +57,22 @@ const BORROWERS: &[DemoBorrower] = &[
         date_of_birth: "1988-03-14",
         password: Some("repaydesk-demo-1"),
         accounts: &[
-            ("CL-2026-000101", "Huaxia Consumer Finance", 1_200_000, 86_450, 15_000, 12),
-            ("CC-2026-000102", "Jinhai Bank Credit Card", 560_000, 48_230, 20_000, 47),
+            (
+                "CL-2026-000101",
+                "Huaxia Consumer Finance",
+                1_200_000,
+                86_450,
+                15_000,
+                12,
+            ),
+            (
+                "CC-2026-000102",
+                "Jinhai Bank Credit Card",
+                560_000,
+                48_230,
+                20_000,
+                47,
+            ),
         ],
     },
     DemoBorrower {
@@ -52,7 +82,14 @@ const BORROWERS: &[DemoBorrower] = &[
         date_of_birth: "1992-11-02",
         password: Some("repaydesk-demo-2"),
         accounts: &[
-            ("CL-2025-000201", "Huaxia Consumer Finance", 3_500_000, 412_800, 95_000, 124),
+            (
+                "CL-2025-000201",
+                "Huaxia Consumer Finance",
+                3_500_000,
+                412_800,
+                95_000,
+                124,
+            ),
             ("PL-2026-000202", "Yuntu Microcredit", 180_000, 6_300, 0, 4),
         ],
     },
@@ -86,7 +123,9 @@ pub async fn seed_if_empty(db: &Db, today: NaiveDate) -> Result<bool, String> {
             date_of_birth: Some(borrower.date_of_birth),
             password_hash: hash.as_deref(),
         };
-        let borrower_id = users::insert(&mut *tx, &user).await.map_err(|e| e.to_string())?;
+        let borrower_id = users::insert(&mut *tx, &user)
+            .await
+            .map_err(|e| e.to_string())?;
         for &(reference, lender_name, principal, interest, fees, dpd) in borrower.accounts {
             let cny = |minor| Money::new(minor, Currency::CNY);
             let account = accounts::NewAccount {
@@ -99,7 +138,9 @@ pub async fn seed_if_empty(db: &Db, today: NaiveDate) -> Result<bool, String> {
                 oldest_unpaid_due: today.checked_sub_days(Days::new(dpd)).unwrap_or(today),
                 as_of: today,
             };
-            accounts::insert(&mut *tx, &account).await.map_err(|e| e.to_string())?;
+            accounts::insert(&mut *tx, &account)
+                .await
+                .map_err(|e| e.to_string())?;
         }
     }
     for login in LOGINS.iter().filter(|l| l.role.is_staff()) {
@@ -117,7 +158,9 @@ pub async fn seed_if_empty(db: &Db, today: NaiveDate) -> Result<bool, String> {
             date_of_birth: None,
             password_hash: Some(&hash),
         };
-        users::insert(&mut *tx, &user).await.map_err(|e| e.to_string())?;
+        users::insert(&mut *tx, &user)
+            .await
+            .map_err(|e| e.to_string())?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(true)

@@ -19,7 +19,8 @@ pub struct AppState {
 impl AppState {
     /// The state for server functions and SSR, provided by the router as context.
     pub fn current() -> Result<AppState, crate::error::AppError> {
-        leptos::prelude::use_context::<AppState>()
-            .ok_or_else(|| crate::error::AppError::Internal { request_id: "no-state".into() })
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| crate::error::AppError::Internal {
+            request_id: "no-state".into(),
+        })
     }
 }

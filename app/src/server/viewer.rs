@@ -22,7 +22,12 @@ impl Viewer {
     }
 
     pub fn anonymous() -> Viewer {
-        Viewer { user: None, locale: Locale::En, request_id: "-".into(), client_addr: "-".into() }
+        Viewer {
+            user: None,
+            locale: Locale::En,
+            request_id: "-".into(),
+            client_addr: "-".into(),
+        }
     }
 
     pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
@@ -45,6 +50,8 @@ impl Viewer {
     /// Turns an internal failure into the client-safe error, logging the cause once.
     pub fn internal(&self, cause: impl std::fmt::Display) -> AppError {
         tracing::error!(request_id = %self.request_id, "internal error: {cause}");
-        AppError::Internal { request_id: self.request_id.clone() }
+        AppError::Internal {
+            request_id: self.request_id.clone(),
+        }
     }
 }

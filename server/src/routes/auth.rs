@@ -23,7 +23,11 @@ pub struct SignInForm {
 }
 
 fn see_other(location: &str, set_cookie: Option<String>) -> Response {
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response();
+    let mut response = (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response();
     if let Some(value) = set_cookie.and_then(|c| c.parse().ok()) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -31,7 +35,8 @@ fn see_other(location: &str, set_cookie: Option<String>) -> Response {
 }
 
 fn back_to_sign_in(error: &str, login: &str) -> Response {
-    let query = serde_urlencoded::to_string([("error", error), ("login", login)]).unwrap_or_default();
+    let query =
+        serde_urlencoded::to_string([("error", error), ("login", login)]).unwrap_or_default();
     see_other(&format!("/sign-in?{query}"), None)
 }
 
@@ -51,7 +56,11 @@ pub async fn sign_in(
     }
     match service::sign_in(&state, &viewer, login, &form.password).await {
         Ok((token, role)) => {
-            let home = if role == Role::Borrower { "/accounts" } else { "/" };
+            let home = if role == Role::Borrower {
+                "/accounts"
+            } else {
+                "/"
+            };
             see_other(home, Some(session::cookie(&token, &state.sessions)))
         }
         Err(AppError::Invalid { .. }) => back_to_sign_in("failed", login),
@@ -59,9 +68,16 @@ pub async fn sign_in(
     }
 }
 
-pub async fn sign_out(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, headers: HeaderMap) -> Response {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+) -> Response {
     if let Some(token) = cookie(&headers, session::COOKIE_NAME) {
         let _ = service::sign_out(&state, &viewer, token).await;
     }
-    see_other("/sign-in?notice=signed_out", Some(session::clearing_cookie(&state.sessions)))
+    see_other(
+        "/sign-in?notice=signed_out",
+        Some(session::clearing_cookie(&state.sessions)),
+    )
 }

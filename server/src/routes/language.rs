@@ -25,6 +25,16 @@ pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>) -> Resp
     let Some(locale) = Locale::parse(&code) else {
         return (StatusCode::NOT_FOUND, "Unknown language.").into_response();
     };
-    let cookie = format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
-    (StatusCode::SEE_OTHER, [(header::LOCATION, local_path(query.next)), (header::SET_COOKIE, cookie)]).into_response()
+    let cookie = format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.code()
+    );
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, local_path(query.next)),
+            (header::SET_COOKIE, cookie),
+        ],
+    )
+        .into_response()
 }

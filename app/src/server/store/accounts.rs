@@ -21,14 +21,21 @@ pub struct AccountRow {
     pub as_of: NaiveDate,
 }
 
-const COLUMNS: &str = "id, borrower_id, reference, lender_name, currency, principal_minor, interest_minor, \
+const COLUMNS: &str =
+    "id, borrower_id, reference, lender_name, currency, principal_minor, interest_minor, \
                        fees_minor, oldest_unpaid_due, as_of";
 
 fn parse(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
     let code: String = row.try_get("currency")?;
-    let currency = Currency::parse(&code).ok_or_else(|| sqlx::Error::Decode(format!("unknown currency {code}").into()))?;
-    let money = |col: &str| -> Result<Money, sqlx::Error> { Ok(Money::new(row.try_get(col)?, currency)) };
-    let (principal, interest, fees) = (money("principal_minor")?, money("interest_minor")?, money("fees_minor")?);
+    let currency = Currency::parse(&code)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown currency {code}").into()))?;
+    let money =
+        |col: &str| -> Result<Money, sqlx::Error> { Ok(Money::new(row.try_get(col)?, currency)) };
+    let (principal, interest, fees) = (
+        money("principal_minor")?,
+        money("interest_minor")?,
+        money("fees_minor")?,
+    );
     let total = principal
         .checked_add(interest)
         .and_then(|m| m.checked_add(fees))
@@ -38,27 +45,40 @@ fn parse(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
         borrower_id: row.try_get("borrower_id")?,
         reference: row.try_get("reference")?,
         lender_name: row.try_get("lender_name")?,
-        balance: Balance { principal, interest, fees, total },
+        balance: Balance {
+            principal,
+            interest,
+            fees,
+            total,
+        },
         oldest_unpaid_due: date(&row.try_get::<String, _>("oldest_unpaid_due")?)?,
         as_of: date(&row.try_get::<String, _>("as_of")?)?,
     })
 }
 
 pub async fn for_borrower(db: &Db, borrower_id: i64) -> Result<Vec<AccountRow>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE borrower_id = $1 ORDER BY oldest_unpaid_due, id"))
-        .bind(borrower_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM accounts WHERE borrower_id = $1 ORDER BY oldest_unpaid_due, id"
+    ))
+    .bind(borrower_id)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter().map(parse).collect()
 }
 
 /// The account if it belongs to `borrower_id`; someone else's reads exactly like a missing one.
-pub async fn owned_by(db: &Db, account_id: i64, borrower_id: i64) -> Result<Option<AccountRow>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1 AND borrower_id = $2"))
-        .bind(account_id)
-        .bind(borrower_id)
-        .fetch_optional(&db.pool)
-        .await?;
+pub async fn owned_by(
+    db: &Db,
+    account_id: i64,
+    borrower_id: i64,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM accounts WHERE id = $1 AND borrower_id = $2"
+    ))
+    .bind(account_id)
+    .bind(borrower_id)
+    .fetch_optional(&db.pool)
+    .await?;
     row.as_ref().map(parse).transpose()
 }
 

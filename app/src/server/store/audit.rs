@@ -12,7 +12,12 @@ pub struct Entry<'a> {
     pub detail: serde_json::Value,
 }
 
-pub async fn append<'c, E>(executor: E, viewer: &Viewer, actor: Option<&CurrentUser>, entry: Entry<'_>) -> Result<(), sqlx::Error>
+pub async fn append<'c, E>(
+    executor: E,
+    viewer: &Viewer,
+    actor: Option<&CurrentUser>,
+    entry: Entry<'_>,
+) -> Result<(), sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {

@@ -7,7 +7,13 @@ use crate::domain::proposal::HardshipReason;
 use crate::model::HardshipRecord;
 use crate::server::db::{now_ms, Db};
 
-pub async fn insert<'c, E>(executor: E, account_id: i64, reason: HardshipReason, note: &str, reported_by: i64) -> Result<i64, sqlx::Error>
+pub async fn insert<'c, E>(
+    executor: E,
+    account_id: i64,
+    reason: HardshipReason,
+    note: &str,
+    reported_by: i64,
+) -> Result<i64, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
@@ -25,7 +31,11 @@ where
 }
 
 /// The most recent report on one account.
-pub async fn latest(db: &Db, account_id: i64, zone: chrono_tz::Tz) -> Result<Option<HardshipRecord>, sqlx::Error> {
+pub async fn latest(
+    db: &Db,
+    account_id: i64,
+    zone: chrono_tz::Tz,
+) -> Result<Option<HardshipRecord>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT reason, note, created_at FROM hardship_reports WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
     )

@@ -22,8 +22,13 @@ pub async fn find_credentials(db: &Db, login: &str) -> Result<Option<Credentials
     .await?;
     let Some(r) = row else { return Ok(None) };
     let role: String = r.try_get("role")?;
-    let role = Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?;
-    Ok(Some(Credentials { user_id: r.try_get("id")?, role, password_hash: r.try_get("password_hash")? }))
+    let role = Role::parse(&role)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?;
+    Ok(Some(Credentials {
+        user_id: r.try_get("id")?,
+        role,
+        password_hash: r.try_get("password_hash")?,
+    }))
 }
 
 pub struct NewUser<'a> {
@@ -57,5 +62,7 @@ where
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.pool)
+        .await
 }
