@@ -52,11 +52,12 @@ ensure_web_toolchain() {
   ensure_wasm_bindgen
 }
 
+# Chromium for the browser tests, and a CJK font so Chinese pages render in screenshots.
 ensure_chromium() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
-  say "installing Chromium and chromedriver (Debian packages)"
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then return; fi
+  say "installing Chromium, chromedriver and a CJK font (Debian packages)"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
 }
 
 # Starts the local PostgreSQL cluster when it is installed but stopped, and prepares a role the

@@ -43,7 +43,11 @@ impl Browser {
         .spawn()
         .expect("start chromedriver (apt-get install chromium-driver)");
         let profile = crate::scratch_dir("chrome");
-        let caps = serde_json::json!({
+        // Desktop Chromium will not make a window narrower than 500 px: phones are emulated.
+        let mobile = (size.0 < 500).then(|| serde_json::json!({
+            "deviceMetrics": { "width": size.0, "height": size.1, "pixelRatio": 2.0, "touch": true }
+        }));
+        let mut caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
                 "args": [
@@ -57,6 +61,9 @@ impl Browser {
                 "prefs": { "intl.accept_languages": accept_language }
             }
         });
+        if let Some(mobile) = mobile {
+            caps["goog:chromeOptions"]["mobileEmulation"] = mobile;
+        }
         let caps = caps.as_object().cloned().unwrap_or_default();
         let mut last_error = None;
         for _ in 0..100 {
