@@ -63,11 +63,7 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 }
 
 /// Resolves the session cookie and language once, for every page, server function and handler.
-async fn resolve_viewer(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+async fn resolve_viewer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let headers = request.headers();
     let request_id = headers
         .get(REQUEST_ID)
@@ -104,10 +100,7 @@ async fn resolve_viewer(
 
 /// State-changing requests from another site are refused, on top of SameSite cookies.
 async fn refuse_cross_origin_writes(request: Request, next: Next) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(request.headers()) {
         return (
             StatusCode::FORBIDDEN,
@@ -140,16 +133,10 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 async fn security_headers(request: Request<Body>, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     if !headers.contains_key("content-security-policy") {
         headers.insert(
             "content-security-policy",

@@ -34,19 +34,19 @@ fn free_port() -> u16 {
 impl Browser {
     pub async fn start(size: (u32, u32), accept_language: &str) -> Browser {
         let port = free_port();
-        let driver = Command::new(
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
-        )
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver (apt-get install chromium-driver)");
+        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver (apt-get install chromium-driver)");
         let profile = crate::scratch_dir("chrome");
         // Desktop Chromium will not make a window narrower than 500 px: phones are emulated.
-        let mobile = (size.0 < 500).then(|| serde_json::json!({
-            "deviceMetrics": { "width": size.0, "height": size.1, "pixelRatio": 2.0, "touch": true }
-        }));
+        let mobile = (size.0 < 500).then(|| {
+            serde_json::json!({
+                "deviceMetrics": { "width": size.0, "height": size.1, "pixelRatio": 2.0, "touch": true }
+            })
+        });
         let mut caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
@@ -119,9 +119,7 @@ impl Browser {
 
     pub async fn sign_in(&self, base_url: &str, login: &str, password: &str) {
         let c = &self.client;
-        c.goto(&format!("{base_url}/sign-in"))
-            .await
-            .expect("open sign-in");
+        c.goto(&format!("{base_url}/sign-in")).await.expect("open sign-in");
         c.find(Locator::Id("login"))
             .await
             .expect("login field")
@@ -134,14 +132,12 @@ impl Browser {
             .send_keys(password)
             .await
             .expect("type password");
-        c.find(Locator::Css(
-            "form[action='/auth/sign-in'] button[type=submit]",
-        ))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+        c.find(Locator::Css("form[action='/auth/sign-in'] button[type=submit]"))
+            .await
+            .expect("submit")
+            .click()
+            .await
+            .expect("click");
         c.wait()
             .at_most(Duration::from_secs(20))
             .for_url(&format!("{base_url}/accounts").parse().expect("url"))

@@ -39,13 +39,10 @@ pub fn server_binary() -> PathBuf {
 
 /// The built site (wasm, JS, CSS) next to the binary.
 pub fn site_root() -> PathBuf {
-    [
-        target_dir().join("site"),
-        workspace_root().join("target/site"),
-    ]
-    .into_iter()
-    .find(|p| p.join("pkg").is_dir())
-    .unwrap_or_else(|| workspace_root().join("target/site"))
+    [target_dir().join("site"), workspace_root().join("target/site")]
+        .into_iter()
+        .find(|p| p.join("pkg").is_dir())
+        .unwrap_or_else(|| workspace_root().join("target/site"))
 }
 
 /// A fresh folder under the target directory, removed by nobody (inspect it after a failure).
@@ -93,6 +90,8 @@ impl TestApp {
                 "--database-url",
                 database_url,
                 "--demo",
+                "--today",
+                TODAY,
             ])
             .arg("--site-root")
             .arg(site_root())
@@ -105,10 +104,10 @@ impl TestApp {
         let stdout = child.stdout.take().expect("piped stdout");
         let base_url = tokio::task::spawn_blocking(move || {
             let mut lines = BufReader::new(stdout).lines();
-            let found = lines.by_ref().map_while(Result::ok).find_map(|line| {
-                line.strip_prefix("RepayDesk is serving on ")
-                    .map(str::to_owned)
-            });
+            let found = lines
+                .by_ref()
+                .map_while(Result::ok)
+                .find_map(|line| line.strip_prefix("RepayDesk is serving on ").map(str::to_owned));
             // Keep draining so the server never blocks on a full pipe.
             std::thread::spawn(move || lines.for_each(drop));
             found
@@ -172,6 +171,9 @@ pub async fn eventually(what: &str, limit: Duration, mut check: impl FnMut() -> 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The lender's "today" in every test server, so dates and stages are reproducible.
+pub const TODAY: &str = "2026-12-01";
 
 pub const BORROWER_A: (&str, &str) = ("13800000001", "repaydesk-demo-1");
 pub const BORROWER_B: (&str, &str) = ("13800000002", "repaydesk-demo-2");

@@ -17,7 +17,12 @@ pub fn error_text(error: &AppError, locale: Locale) -> &'static str {
             "sign_in_failed" => T::SignInFailed.get(locale),
             _ => T::ErrorBadInput.get(locale),
         },
-        AppError::BadRequest { .. } => T::ErrorBadInput.get(locale),
+        AppError::BadRequest { .. } | AppError::PlanRejected { .. } => T::ErrorBadInput.get(locale),
+        AppError::Conflict { code } => match code.as_str() {
+            "proposal_pending" => T::ConflictProposalPending.get(locale),
+            "agreement_active" => T::ConflictAgreementActive.get(locale),
+            _ => T::ConflictTryAgain.get(locale),
+        },
         AppError::Internal { .. } => T::ErrorGeneric.get(locale),
     }
 }

@@ -11,13 +11,8 @@ use crate::i18n::T;
 pub fn SignInPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let (login, error, notice) = query.with_untracked(|q| {
-        (
-            q.get("login").unwrap_or_default(),
-            q.get("error"),
-            q.get("notice"),
-        )
-    });
+    let (login, error, notice) =
+        query.with_untracked(|q| (q.get("login").unwrap_or_default(), q.get("error"), q.get("notice")));
     let error = error.map(|code| {
         let text = match code.as_str() {
             "missing" => T::SignInMissing.get(locale),

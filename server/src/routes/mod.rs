@@ -1,9 +1,10 @@
-//! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in and sign-out
+//! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in, sign-out and plan
 //! forms, and the language switch.
 
 mod auth;
 mod health;
 mod language;
+mod plans;
 
 use app::server::AppState;
 use axum::routing::{get, post};
@@ -16,5 +17,6 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-in", post(auth::sign_in))
         .route("/auth/sign-out", post(auth::sign_out))
         .route("/lang/{code}", get(language::switch))
+        .route("/plans/submit", post(plans::submit))
         .with_state(state)
 }

@@ -2,4 +2,5 @@
 //! allowed. Tests call these directly.
 
 pub mod accounts;
+pub mod plans;
 pub mod sign_in;

@@ -7,12 +7,7 @@ use crate::server::store::{audit, users};
 use crate::server::{AppState, Viewer};
 
 /// A new session token (and the role) for the user whose login and password match.
-pub async fn sign_in(
-    state: &AppState,
-    viewer: &Viewer,
-    login: &str,
-    secret: &str,
-) -> Result<(String, Role), AppError> {
+pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &str) -> Result<(String, Role), AppError> {
     let login = login.trim();
     let credentials = users::find_credentials(&state.db, login)
         .await
