@@ -46,6 +46,14 @@ ensure_wasm_opt() {
   npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
 }
 
+# axe-core, injected into pages by the browser tests for the accessibility audit.
+ensure_axe() {
+  if [ -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then return; fi
+  say "installing axe-core (npm)"
+  mkdir -p "$TOOLS"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS" axe-core@4 >/dev/null
+}
+
 ensure_web_toolchain() {
   ensure_wasm_target
   ensure_cargo_leptos

@@ -117,6 +117,23 @@ impl Browser {
         path
     }
 
+    /// Runs axe-core (WCAG 2 A/AA rules) on the current page and returns the violations.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let path = crate::workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{} is missing ({e}): scripts/test installs it", path.display()));
+        self.client.execute(&source, vec![]).await.expect("inject axe-core");
+        let script = "const done = arguments[arguments.length - 1];\
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+              .then(r => done({ passes: r.passes.length, violations: r.violations.map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', ')) }))\
+              .catch(e => done({ passes: 0, violations: ['axe failed: ' + e] }));";
+        let result = self.client.execute_async(script, vec![]).await.expect("run axe-core");
+        // An audit that checked nothing proves nothing: axe must report rules that passed.
+        let passes = result["passes"].as_u64().unwrap_or(0);
+        assert!(passes > 0, "axe-core ran no checks: {result}");
+        serde_json::from_value(result["violations"].clone()).expect("axe-core returns a list of violations")
+    }
+
     pub async fn sign_in(&self, base_url: &str, login: &str, password: &str) {
         let c = &self.client;
         c.goto(&format!("{base_url}/sign-in")).await.expect("open sign-in");
