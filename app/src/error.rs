@@ -25,6 +25,8 @@ pub enum AppError {
     },
     /// The request conflicts with the current state (e.g. a plan is already pending).
     Conflict { code: String },
+    /// Someone else decided first: who, and when ("YYYY-MM-DD HH:MM", lender time).
+    AlreadyDecided { by: String, at: String },
     /// The request could not be read (malformed arguments, wrong types).
     BadRequest { detail: String },
     /// Something failed on our side; the request id finds the log entry.
@@ -45,7 +47,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Forbidden => 403,
             AppError::Invalid { .. } | AppError::PlanRejected { .. } => 422,
-            AppError::Conflict { .. } => 409,
+            AppError::Conflict { .. } | AppError::AlreadyDecided { .. } => 409,
             AppError::BadRequest { .. } => 400,
             AppError::Internal { .. } => 500,
         }
@@ -64,6 +66,7 @@ impl std::fmt::Display for AppError {
                 write!(f, "plan rejected: {}", codes.join(", "))
             }
             AppError::Conflict { code } => write!(f, "conflict: {code}"),
+            AppError::AlreadyDecided { by, at } => write!(f, "already decided by {by} at {at}"),
             AppError::BadRequest { detail } => write!(f, "bad request: {detail}"),
             AppError::Internal { request_id } => write!(f, "internal error (request {request_id})"),
         }

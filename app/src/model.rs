@@ -7,6 +7,8 @@ use crate::domain::consequences::Timeline;
 use crate::domain::money::Money;
 use crate::domain::proposal::HardshipReason;
 
+pub mod collector;
+
 /// Who is signed in, as the UI may know it (never a secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -231,6 +233,8 @@ pub struct AgreementView {
     pub policy_version: String,
     /// Lender-local date and time of acceptance, "YYYY-MM-DD HH:MM".
     pub accepted_at: String,
+    /// The lender's today, against which the marks were computed.
+    pub today: NaiveDate,
 }
 
 /// One line of an account's plan history.

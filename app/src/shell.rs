@@ -14,6 +14,8 @@ use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::plan::PlanPage;
 use crate::pages::proposal::ProposalPage;
+use crate::pages::queue::QueuePageView;
+use crate::pages::review::ReviewPage;
 use crate::pages::sign_in::SignInPage;
 
 /// Content-Security-Policy for rendered pages: our own script (by nonce), wasm, styles and
@@ -76,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accounts/:id/plan") view=PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/proposals/:id") view=ProposalPage ssr=SsrMode::Async/>
                     <Route path=path!("/agreements/:reference") view=AgreementPage ssr=SsrMode::Async/>
+                    <Route path=path!("/queue") view=QueuePageView ssr=SsrMode::Async/>
+                    <Route path=path!("/queue/:id") view=ReviewPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

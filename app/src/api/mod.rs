@@ -10,6 +10,9 @@ use crate::model::{
 };
 use leptos::server_fn::codec::Json;
 
+mod collector;
+pub use collector::*;
+
 #[cfg(feature = "ssr")]
 mod edge {
     use crate::error::AppError;

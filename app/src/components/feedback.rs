@@ -15,19 +15,43 @@ pub fn error_text(error: &AppError, locale: Locale) -> &'static str {
             "note_too_long" => T::ErrorNoteTooLong.get(locale),
             "choose_reason" => T::ErrorChooseReason.get(locale),
             "sign_in_failed" => T::SignInFailed.get(locale),
+            "reason_required" => T::ErrorReasonRequired.get(locale),
+            "expiry_invalid" => T::ErrorExpiryInvalid.get(locale),
+            "amount_invalid" => T::ErrorAmountInvalid.get(locale),
+            "payment_exceeds_remaining" => T::ErrorExceedsRemaining.get(locale),
+            "paid_on_invalid" => T::ErrorPaidOnInvalid.get(locale),
             _ => T::ErrorBadInput.get(locale),
         },
         AppError::BadRequest { .. } | AppError::PlanRejected { .. } => T::ErrorBadInput.get(locale),
         AppError::Conflict { code } => match code.as_str() {
             "proposal_pending" => T::ConflictProposalPending.get(locale),
             "agreement_active" => T::ConflictAgreementActive.get(locale),
+            "counter_offer_closed" => T::ConflictOfferClosed.get(locale),
+            "counter_offer_expired" => T::ConflictOfferExpired.get(locale),
+            "duplicate_payment" => T::ConflictDuplicatePayment.get(locale),
+            "agreement_not_active" => T::ConflictAgreementNotActive.get(locale),
             _ => T::ConflictTryAgain.get(locale),
         },
+        AppError::AlreadyDecided { .. } => T::AlreadyDecidedText.get(locale),
         AppError::Internal { .. } => T::ErrorGeneric.get(locale),
+    }
+}
+
+/// The full message, with the details some errors carry (who decided, and when).
+pub fn error_message(error: &AppError, locale: Locale) -> String {
+    match error {
+        AppError::AlreadyDecided { by, at } => {
+            format!(
+                "{} {by} · {} {at}",
+                T::AlreadyDecidedText.get(locale),
+                T::DecidedAt.get(locale)
+            )
+        }
+        other => error_text(other, locale).to_owned(),
     }
 }
 
 #[component]
 pub fn ErrorNotice(error: AppError, locale: Locale) -> impl IntoView {
-    view! { <p class="notice notice-error" role="alert">{error_text(&error, locale)}</p> }
+    view! { <p class="notice notice-error" role="alert">{error_message(&error, locale)}</p> }
 }

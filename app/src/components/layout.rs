@@ -64,12 +64,14 @@ pub fn Layout(children: Children) -> impl IntoView {
     let locale = info.locale;
     let home = match info.user.as_ref().map(|u| u.role) {
         Some(Role::Borrower) => "/accounts",
-        _ => "/",
+        Some(Role::Collector | Role::Supervisor) => "/queue",
+        None => "/",
     };
     let nav = info.user.clone().map(|user| {
         view! {
             <nav class="nav" aria-label=T::NavAccounts.get(locale)>
                 {(user.role == Role::Borrower).then(|| view! { <a href="/accounts">{T::NavAccounts.get(locale)}</a> })}
+                {user.role.is_staff().then(|| view! { <a href="/queue" id="nav-queue">{T::NavQueue.get(locale)}</a> })}
                 <span class="who">
                     <span class="visually-hidden">{T::SignedInAs.get(locale)} " "</span>
                     {user.display_name}

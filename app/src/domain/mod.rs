@@ -4,6 +4,7 @@
 
 pub mod adherence;
 pub mod affordability;
+pub mod allocation;
 pub mod consequences;
 pub mod decision;
 pub mod dpd;

@@ -7,13 +7,14 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::load_agreement;
 use crate::components::feedback::ErrorNotice;
-use crate::components::layout::use_locale;
+use crate::components::layout::{use_locale, use_request_info};
+use crate::components::payment_form::PaymentForm;
 use crate::components::plan::{agreement_origin, agreement_status, AdherenceTable};
 use crate::domain::locale::{format_date, Locale};
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::islands::print::PrintButton;
-use crate::model::AgreementView;
+use crate::model::{AgreementStatus, AgreementView};
 use crate::wording;
 
 #[component]
@@ -36,6 +37,11 @@ pub fn AgreementPage() -> impl IntoView {
 
 #[component]
 fn AgreementDetail(a: AgreementView, locale: Locale) -> impl IntoView {
+    let info = use_request_info();
+    let staff = info.user.as_ref().is_some_and(|u| u.role.is_staff());
+    let payments = (staff && matches!(a.status, AgreementStatus::Active | AgreementStatus::Broken)).then(|| {
+        view! { <PaymentForm reference=a.reference.clone() today=a.today.to_string() locale/> }
+    });
     view! {
         <section class="page agreement">
             <p class="no-print"><a href=format!("/accounts/{}", a.account_id)>"← " {T::ViewAccount.get(locale)}</a></p>
@@ -59,6 +65,7 @@ fn AgreementDetail(a: AgreementView, locale: Locale) -> impl IntoView {
                 <h2 id="schedule">{T::PreviewTitle.get(locale)}</h2>
                 <AdherenceTable installments=a.installments.clone() locale/>
             </section>
+            {payments}
             <PrintButton label=T::Print.get(locale).to_owned()/>
         </section>
     }

@@ -10,7 +10,8 @@ use crate::model::Role;
 pub fn HomePage() -> impl IntoView {
     let target = match use_request_info().user.map(|u| u.role) {
         Some(Role::Borrower) => "/accounts",
-        _ => "/sign-in",
+        Some(Role::Collector | Role::Supervisor) => "/queue",
+        None => "/sign-in",
     };
     view! { <Redirect path=target/> }
 }

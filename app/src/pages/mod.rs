@@ -7,4 +7,6 @@ pub mod home;
 pub mod not_found;
 pub mod plan;
 pub mod proposal;
+pub mod queue;
+pub mod review;
 pub mod sign_in;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::load_proposal;
+use crate::components::counter_offer::CounterOfferCard;
 use crate::components::feedback::ErrorNotice;
 use crate::components::layout::use_locale;
 use crate::components::plan::{proposal_status, ScheduleTable};
@@ -51,10 +52,17 @@ fn ProposalDetail(p: ProposalView, locale: Locale) -> impl IntoView {
     let agreement = p.agreement_reference.clone().map(|reference| {
         view! { <a class="button primary" href=format!("/agreements/{reference}")>{T::SeeAgreement.get(locale)}</a> }
     });
+    let counter = p.counter_offer.clone().map(|offer| {
+        view! {
+            <CounterOfferCard proposal_id=p.id proposed=p.terms.clone() proposed_schedule=p.schedule.clone() offer locale/>
+        }
+    });
+    // A counter-offer's note is shown with the counter-offer itself.
     let note = p
         .decision_note
         .clone()
-        .map(|n| view! { <blockquote class="decision-note">{n}</blockquote> });
+        .filter(|_| p.status == ProposalStatus::Rejected)
+        .map(|n| view! { <blockquote class="decision-note" id="decision-note">{n}</blockquote> });
     view! {
         <section class="page">
             <p><a href=format!("/accounts/{}", p.account_id)>"← " {T::ViewAccount.get(locale)}</a></p>
@@ -68,6 +76,7 @@ fn ProposalDetail(p: ProposalView, locale: Locale) -> impl IntoView {
                 {reasons}
                 {agreement}
             </div>
+            {counter}
             <section class="card" aria-labelledby="terms">
                 <h2 id="terms">{T::PreviewTitle.get(locale)}</h2>
                 <p>{p.terms.installments} " " {T::Installments.get(locale)} " · " {wording::frequency(p.terms.frequency, locale)}</p>

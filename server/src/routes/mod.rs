@@ -2,6 +2,7 @@
 //! forms, and the language switch.
 
 mod auth;
+mod collector;
 mod health;
 mod language;
 mod plans;
@@ -18,5 +19,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-out", post(auth::sign_out))
         .route("/lang/{code}", get(language::switch))
         .route("/plans/submit", post(plans::submit))
+        .route("/queue/{id}/decide", post(collector::decide))
+        .route("/proposals/{id}/counter-offer", post(collector::answer_counter_offer))
+        .route("/agreements/{reference}/payments", post(collector::record_payment))
         .with_state(state)
 }

@@ -2,5 +2,8 @@
 //! allowed. Tests call these directly.
 
 pub mod accounts;
+pub mod adherence;
+pub mod counter_offers;
 pub mod plans;
+pub mod review;
 pub mod sign_in;

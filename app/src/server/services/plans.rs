@@ -10,8 +10,8 @@ use crate::domain::schedule::generate;
 use crate::domain::suggest::suggestions;
 use crate::error::AppError;
 use crate::model::{
-    AgreementOrigin, AgreementView, CurrentUser, InstallmentView, PlanBlock, PlanContext, PlanTerms, ProposalStatus,
-    ProposalView, SubmitOutcome,
+    AgreementOrigin, AgreementStatus, AgreementView, CurrentUser, InstallmentView, PlanBlock, PlanContext, PlanTerms,
+    ProposalStatus, ProposalView, SubmitOutcome,
 };
 use crate::server::store::agreements::{self, AgreementRow, NewAgreement};
 use crate::server::store::proposals::{self, NewProposal, ProposalRow};
@@ -278,6 +278,9 @@ pub async fn proposal(
         row.terms.first_payment_date,
     )
     .map_err(|e| viewer.internal(format!("stored proposal {} no longer schedules: {e:?}", row.id)))?;
+    let counter_offer = super::counter_offers::view_for(state, &row)
+        .await
+        .map_err(|e| viewer.internal(e))?;
     Ok(ProposalView {
         id: row.id,
         account_id: row.account_id,
@@ -292,7 +295,7 @@ pub async fn proposal(
         hardship_note: row.hardship_note,
         submitted_on: proposals::submitted_on(row.created_at, state.clock.zone),
         decision_note: row.decision_note,
-        counter_offer: None,
+        counter_offer,
         agreement_reference: agreement.map(|a| a.reference),
         policy_version: row.policy_version,
     })
@@ -315,6 +318,15 @@ pub async fn agreement(
 }
 
 async fn view_of(state: &AppState, viewer: &Viewer, row: AgreementRow) -> Result<AgreementView, AppError> {
+    let row = if row.status == AgreementStatus::Active {
+        super::adherence::sweep_broken(state, viewer).await?;
+        agreements::by_reference(&state.db, &row.reference)
+            .await
+            .map_err(|e| viewer.internal(e))?
+            .unwrap_or(row)
+    } else {
+        row
+    };
     let account = accounts::by_id(&state.db, row.account_id)
         .await
         .map_err(|e| viewer.internal(e))?
@@ -352,5 +364,6 @@ async fn view_of(state: &AppState, viewer: &Viewer, row: AgreementRow) -> Result
         installments,
         policy_version: row.policy_version,
         accepted_at,
+        today,
     })
 }

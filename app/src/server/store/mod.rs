@@ -4,8 +4,12 @@
 pub mod accounts;
 pub mod agreements;
 pub mod audit;
+pub mod counter_offers;
+pub mod decisions;
 pub mod hardship;
+pub mod payments;
 pub mod proposals;
+pub mod queue;
 pub mod users;
 
 /// Parses a stored ISO date; a malformed one is a storage fault, not user input.
