@@ -123,11 +123,42 @@ async fn the_queue_lists_pending_plans_filtered_by_stage_and_amount() {
     let a = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     let b = app.signed_in(BORROWER_B.0, BORROWER_B.1).await;
     let early = pending_proposal(&app, &a, 1, "key-queue-001").await;
-    let _ = pending_proposal(&app, &b, 4, "key-queue-002").await;
+    let _ = pending_proposal(&app, &a, 2, "key-queue-002").await;
+    let late = json!({ "down_payment": "4100", "installments": "20", "frequency": "biweekly", "first_payment_date": "2026-12-05" });
+    let (status, body) = post_json(
+        &b,
+        &app,
+        "/api/plans/submit",
+        json!({ "account_id": 3, "idempotency_key": "key-queue-003", "proposal": late }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
     let collector = app.signed_in(COLLECTOR.0, COLLECTOR.1).await;
     let (status, all) = post_json(&collector, &app, "/api/queue/list", json!({ "query": {} })).await;
     assert_eq!(status, 200, "{all}");
-    assert_eq!(all["total"], 2);
+    assert_eq!(all["total"], 3, "{all}");
+    let (_, late_only) = post_json(
+        &collector,
+        &app,
+        "/api/queue/list",
+        json!({ "query": { "stage": "late" } }),
+    )
+    .await;
+    assert_eq!(late_only["total"], 1, "{late_only}");
+    let (_, by_risk) = post_json(
+        &collector,
+        &app,
+        "/api/queue/list",
+        json!({ "query": { "sort": "risk" } }),
+    )
+    .await;
+    let dpds: Vec<i64> = by_risk["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["dpd"].as_i64().unwrap_or(0))
+        .collect();
+    assert_eq!(dpds, [124, 47, 12]);
     let (_, large) = post_json(
         &collector,
         &app,

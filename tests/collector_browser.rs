@@ -1,0 +1,171 @@
+//! The collector workspace in a real browser: a collector filters the queue, approves one plan,
+//! rejects one with a reason and counter-offers one; each borrower then sees the outcome and
+//! accepts the counter-offer. Pages are audited with axe-core.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use serde_json::{json, Value};
+use tests::browser::{Browser, DESKTOP, PHONE};
+use tests::{TestApp, BORROWER_A, BORROWER_B, COLLECTOR};
+
+async fn submit(app: &TestApp, login: (&str, &str), account: i64, key: &str, plan: Value) -> i64 {
+    let client = app.signed_in(login.0, login.1).await;
+    let response = client
+        .post(app.url("/api/plans/submit"))
+        .json(&json!({ "account_id": account, "idempotency_key": key, "proposal": plan }))
+        .send()
+        .await
+        .expect("submit");
+    let body: Value = response.json().await.expect("json");
+    body["SentForReview"]["proposal_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("pending: {body}"))
+}
+
+async fn wait_css(browser: &Browser, css: &str) {
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {css}: {e}"));
+}
+
+async fn click(browser: &Browser, css: &str) {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn set_value(browser: &Browser, id: &str, value: &str) {
+    browser
+        .client
+        .execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![json!(id), json!(value)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("set {id}: {e}"));
+}
+
+async fn assert_accessible(browser: &Browser, page: &str) {
+    let violations = browser.accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "accessibility violations on {page}: {violations:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_collector_approves_rejects_and_counter_offers_and_borrowers_see_each_outcome() {
+    let app = TestApp::spawn().await;
+    let weekly =
+        json!({ "down_payment": "", "installments": "20", "frequency": "weekly", "first_payment_date": "2026-12-05" });
+    let approve_id = submit(&app, BORROWER_A, 1, "key-browser-1", weekly.clone()).await;
+    let reject_id = submit(&app, BORROWER_A, 2, "key-browser-2", weekly).await;
+    let late = json!({ "down_payment": "4100", "installments": "20", "frequency": "biweekly", "first_payment_date": "2026-12-05" });
+    let counter_id = submit(&app, BORROWER_B, 3, "key-browser-3", late).await;
+
+    let collector = Browser::start(DESKTOP, "en").await;
+    let c = &collector.client;
+    c.goto(&app.url("/sign-in")).await.expect("sign-in");
+    c.find(Locator::Id("login"))
+        .await
+        .expect("login")
+        .send_keys(COLLECTOR.0)
+        .await
+        .expect("type");
+    c.find(Locator::Id("password"))
+        .await
+        .expect("password")
+        .send_keys(COLLECTOR.1)
+        .await
+        .expect("type");
+    click(&collector, "form[action='/auth/sign-in'] button[type=submit]").await;
+    wait_css(&collector, "#queue-table").await;
+    assert_eq!(
+        c.find_all(Locator::Css("tr[data-proposal]")).await.expect("rows").len(),
+        3
+    );
+    assert_accessible(&collector, "queue").await;
+
+    // Filter to the early stage: only the first plan remains.
+    set_value(&collector, "filter-stage", "early").await;
+    click(&collector, "#apply-filters").await;
+    wait_css(&collector, &format!("tr[data-proposal='{approve_id}']")).await;
+    assert_eq!(
+        c.find_all(Locator::Css("tr[data-proposal]")).await.expect("rows").len(),
+        1
+    );
+    assert!(c.current_url().await.expect("url").as_str().contains("stage=early"));
+    collector.screenshot("collector-queue-desktop").await;
+
+    click(&collector, &format!("a[href='/queue/{approve_id}']")).await;
+    wait_css(&collector, "#approve").await;
+    assert_accessible(&collector, "review").await;
+    click(&collector, "#approve").await;
+    wait_css(&collector, "#decision-done").await;
+    wait_css(&collector, "#review-agreement").await;
+
+    c.goto(&app.url(&format!("/queue/{reject_id}"))).await.expect("review");
+    c.find(Locator::Id("reject-reason"))
+        .await
+        .expect("reason")
+        .send_keys("Twenty weekly payments is too long at this stage; try 12.")
+        .await
+        .expect("type");
+    click(&collector, "#reject").await;
+    wait_css(&collector, "#decision-done").await;
+
+    c.goto(&app.url(&format!("/queue/{counter_id}"))).await.expect("review");
+    wait_css(&collector, "#counter-form").await;
+    set_value(&collector, "counter-down", "5000").await;
+    set_value(&collector, "counter-installments", "12").await;
+    set_value(&collector, "counter-frequency", "monthly").await;
+    set_value(&collector, "counter-first", "2026-12-05").await;
+    set_value(&collector, "counter-expires", "2026-12-08").await;
+    set_value(&collector, "counter-note", "A larger down payment, monthly instead.").await;
+    click(&collector, "#send-counter").await;
+    wait_css(&collector, "#decision-done").await;
+    collector.screenshot("collector-review-desktop").await;
+    collector.close().await;
+
+    // Borrower A: one plan approved (an agreement), one rejected with the reason.
+    let a = Browser::start(PHONE, "en").await;
+    a.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
+    a.client
+        .goto(&app.url(&format!("/proposals/{approve_id}")))
+        .await
+        .expect("proposal");
+    wait_css(&a, "a[href^='/agreements/AG-']").await;
+    a.client
+        .goto(&app.url(&format!("/proposals/{reject_id}")))
+        .await
+        .expect("proposal");
+    wait_css(&a, "#decision-note").await;
+    assert!(a.text("#decision-note").await.contains("try 12"));
+    assert_accessible(&a, "rejected proposal").await;
+    a.close().await;
+
+    // Borrower B: the counter-offer next to their plan, accepted.
+    let b = Browser::start(PHONE, "en").await;
+    b.sign_in(&app.base_url, BORROWER_B.0, BORROWER_B.1).await;
+    b.client
+        .goto(&app.url(&format!("/proposals/{counter_id}")))
+        .await
+        .expect("proposal");
+    wait_css(&b, "#counter-offer-card").await;
+    assert_accessible(&b, "counter-offer").await;
+    b.screenshot("counter-offer-phone").await;
+    click(&b, "#accept-offer").await;
+    wait_css(&b, "#agreement-reference").await;
+    assert!(b.text("main").await.contains("counter-offer accepted"));
+    b.close().await;
+}
