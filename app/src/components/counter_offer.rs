@@ -128,7 +128,8 @@ pub fn CounterOfferCard(
             <h2 id="counter-offer">{T::CounterOfferTitle.get(locale)}</h2>
             <p>{T::CounterOfferText.get(locale)}</p>
             {note}
-            <div class="table-wrap">
+            // Four columns may scroll on a phone: the region is focusable so keyboards can scroll it.
+            <div class="table-wrap" tabindex="0" role="region" aria-label=T::CounterCompare.get(locale)>
                 <table class="schedule compare">
                     <caption class="visually-hidden">{T::CounterCompare.get(locale)}</caption>
                     <thead>
