@@ -37,9 +37,11 @@ pub fn server_binary() -> PathBuf {
     bin
 }
 
-/// The built site (wasm, JS, CSS) next to the binary.
+/// The built site (wasm, JS, CSS): cargo leptos writes it under the workspace's target/site
+/// whatever CARGO_TARGET_DIR says, so that copy wins over an older one beside the binary
+/// (a stale bundle fails island hydration).
 pub fn site_root() -> PathBuf {
-    [target_dir().join("site"), workspace_root().join("target/site")]
+    [workspace_root().join("target/site"), target_dir().join("site")]
         .into_iter()
         .find(|p| p.join("pkg").is_dir())
         .unwrap_or_else(|| workspace_root().join("target/site"))
