@@ -21,6 +21,8 @@ pub enum AppError {
     Invalid { field: String, code: String },
     /// The request could not be read (malformed arguments, wrong types).
     BadRequest { detail: String },
+    /// Too many failed attempts: the caller may try again after `minutes`.
+    TooManyAttempts { minutes: u32 },
     /// Something failed on our side; the request id finds the log entry.
     Internal { request_id: String },
 }
@@ -33,6 +35,14 @@ impl AppError {
         }
     }
 
+    /// True when the caller was turned away for who they are (audited at the edge).
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            AppError::NotSignedIn | AppError::Forbidden | AppError::NotFound
+        )
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn => 401,
@@ -40,6 +50,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Invalid { .. } => 422,
             AppError::BadRequest { .. } => 400,
+            AppError::TooManyAttempts { .. } => 429,
             AppError::Internal { .. } => 500,
         }
     }
@@ -53,6 +64,9 @@ impl std::fmt::Display for AppError {
             AppError::Forbidden => f.write_str("forbidden"),
             AppError::Invalid { field, code } => write!(f, "invalid {field}: {code}"),
             AppError::BadRequest { detail } => write!(f, "bad request: {detail}"),
+            AppError::TooManyAttempts { minutes } => {
+                write!(f, "too many attempts: try again in {minutes} minutes")
+            }
             AppError::Internal { request_id } => write!(f, "internal error (request {request_id})"),
         }
     }

@@ -8,7 +8,11 @@ use leptos_router::{path, SsrMode};
 use crate::components::layout::{Layout, RequestInfo};
 use crate::i18n::T;
 use crate::pages::{
-    accounts::AccountsPage, home::HomePage, not_found::NotFound, sign_in::SignInPage,
+    accounts::AccountsPage,
+    first_access::{ChoosePasswordPage, FirstAccessPage},
+    home::HomePage,
+    not_found::NotFound,
+    sign_in::SignInPage,
 };
 
 /// Content-Security-Policy for rendered pages: our own script (by nonce), wasm, styles and
@@ -71,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/first-access") view=FirstAccessPage ssr=SsrMode::Async/>
+                    <Route path=path!("/first-access/password") view=ChoosePasswordPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use app::domain::policy::PlanPolicy;
 use app::server::auth::session::SessionSettings;
+use app::server::auth::throttle::ThrottleSettings;
 use app::server::clock::{parse_zone, LenderClock};
 use app::server::db::Db;
 use app::server::{demo, AppState};
@@ -37,15 +38,29 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
         SecureCookies::Auto => !addr.ip().is_loopback(),
     };
     let sessions = SessionSettings {
-        idle_timeout: Duration::from_secs(args.session_idle_minutes.max(1) * 60),
-        absolute_timeout: Duration::from_secs(args.session_max_hours.max(1) * 3600),
+        idle_timeout: Duration::from_secs(
+            args.session_idle_seconds
+                .unwrap_or(args.session_idle_minutes * 60)
+                .max(1),
+        ),
+        absolute_timeout: Duration::from_secs(
+            args.session_max_seconds
+                .unwrap_or(args.session_max_hours * 3600)
+                .max(1),
+        ),
         secure_cookie,
+    };
+    let throttle = ThrottleSettings {
+        per_account: args.attempts_per_account.max(1),
+        per_address: args.attempts_per_address.max(1),
+        window: Duration::from_secs(args.lockout_minutes.max(1) * 60),
     };
     Ok(AppState {
         db,
         policy: Arc::new(policy),
         clock: LenderClock::new(zone),
         sessions,
+        throttle,
         demo: args.demo,
     })
 }
@@ -57,7 +72,7 @@ pub fn router(state: AppState, site_root: &str) -> Router {
         .site_pkg_dir("pkg")
         .env(leptos::config::Env::PROD)
         .build();
-    let routes = generate_route_list(app::App);
+    let routes = page_routes();
     let context_state = state.clone();
     let pages = Router::new()
         .leptos_routes_with_context(
@@ -77,6 +92,11 @@ pub fn router(state: AppState, site_root: &str) -> Router {
             .merge(pages),
         state,
     )
+}
+
+/// The Leptos page routes, one source for the router and for `server routes`.
+pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    generate_route_list(app::App)
 }
 
 pub async fn serve(args: ServeArgs) -> Result<(), String> {

@@ -1,10 +1,11 @@
 //! Server functions: thin doors from the browser into the services. Each one resolves who is
-//! calling and what they may touch before any work, and maps failures once, here.
+//! calling and what they may touch before any work, and maps failures once, here
+//! (`edge::finish` sets the HTTP status and audits every refusal).
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{AccountSummary, HardshipRecord};
+use crate::model::{AccountSummary, AuditRecord, HardshipRecord};
 
 #[cfg(feature = "ssr")]
 mod edge {
@@ -16,14 +17,23 @@ mod edge {
         Ok((AppState::current()?, Viewer::current()))
     }
 
-    /// Sets the HTTP status from the error kind (the body carries the kind itself).
-    pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    /// Sets the HTTP status from the error kind (the body carries the kind itself) and
+    /// records every refusal (not signed in, forbidden, not found) in the audit trail.
+    pub async fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(error) = &result {
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(
                     http::StatusCode::from_u16(error.status())
                         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
                 );
+            }
+            if error.is_refusal() {
+                if let Ok((state, viewer)) = context() {
+                    let path = leptos::prelude::use_context::<http::request::Parts>()
+                        .map(|p| p.uri.path().to_owned())
+                        .unwrap_or_default();
+                    viewer.audit_refusal(&state.db, &path, error).await;
+                }
             }
         }
         result
@@ -41,6 +51,7 @@ pub async fn my_accounts() -> Result<Vec<AccountSummary>, AppError> {
         }
         .await,
     )
+    .await
 }
 
 /// Records why the borrower fell behind on one of their accounts.
@@ -61,4 +72,21 @@ pub async fn record_hardship(
         }
         .await,
     )
+    .await
+}
+
+/// The latest entries of the audit trail (supervisors only), newest first.
+#[server(endpoint = "audit/recent")]
+pub async fn recent_audit(limit: u32) -> Result<Vec<AuditRecord>, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            viewer.require_supervisor()?;
+            crate::server::store::audit::recent(&state.db, i64::from(limit.clamp(1, 500)))
+                .await
+                .map_err(|e| viewer.internal(e))
+        }
+        .await,
+    )
+    .await
 }

@@ -15,14 +15,36 @@ pub fn error_text(error: &AppError, locale: Locale) -> &'static str {
             "note_too_long" => T::ErrorNoteTooLong.get(locale),
             "choose_reason" => T::ErrorChooseReason.get(locale),
             "sign_in_failed" => T::SignInFailed.get(locale),
+            "first_access_failed" => T::FirstAccessFailed.get(locale),
+            "first_access_missing" => T::FirstAccessMissing.get(locale),
+            "first_access_expired" => T::FirstAccessExpired.get(locale),
+            "password_too_short" => T::PasswordTooShort.get(locale),
+            "password_too_common" => T::PasswordTooCommon.get(locale),
+            "password_mismatch" => T::PasswordMismatch.get(locale),
             _ => T::ErrorBadInput.get(locale),
         },
         AppError::BadRequest { .. } => T::ErrorBadInput.get(locale),
+        AppError::TooManyAttempts { .. } => T::TryAgainInMinutes.get(locale),
         AppError::Internal { .. } => T::ErrorGeneric.get(locale),
     }
 }
 
+/// The message with its numbers filled in (e.g. how many minutes to wait).
+pub fn error_message(error: &AppError, locale: Locale) -> String {
+    match error {
+        AppError::TooManyAttempts { minutes } => try_again_in(*minutes, locale),
+        other => error_text(other, locale).to_owned(),
+    }
+}
+
+/// "Try again in N minutes", in the reader's language.
+pub fn try_again_in(minutes: u32, locale: Locale) -> String {
+    T::TryAgainInMinutes
+        .get(locale)
+        .replace("{minutes}", &minutes.max(1).to_string())
+}
+
 #[component]
 pub fn ErrorNotice(error: AppError, locale: Locale) -> impl IntoView {
-    view! { <p class="notice notice-error" role="alert">{error_text(&error, locale)}</p> }
+    view! { <p class="notice notice-error" role="alert">{error_message(&error, locale)}</p> }
 }

@@ -2,4 +2,6 @@
 //! allowed. Tests call these directly.
 
 pub mod accounts;
+pub mod first_access;
 pub mod sign_in;
+pub mod staff;

@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod auth_failures;
+pub mod first_access;
 pub mod hardship;
 pub mod users;
 
