@@ -37,14 +37,23 @@ pub fn server_binary() -> PathBuf {
     bin
 }
 
-/// The built site (wasm, JS, CSS) next to the binary.
+/// The built site (wasm, JS, CSS): cargo-leptos writes it under the workspace's target/site
+/// whatever CARGO_TARGET_DIR says, so of the candidates the most recently built one wins
+/// (a stale copy elsewhere must not hide a fresh build).
 pub fn site_root() -> PathBuf {
+    let built = |p: &PathBuf| {
+        std::fs::metadata(p.join("pkg/repaydesk.wasm"))
+            .and_then(|m| m.modified())
+            .ok()
+    };
     [
-        target_dir().join("site"),
         workspace_root().join("target/site"),
+        target_dir().join("site"),
     ]
     .into_iter()
-    .find(|p| p.join("pkg").is_dir())
+    .filter_map(|p| built(&p).map(|at| (at, p)))
+    .max_by_key(|(at, _)| *at)
+    .map(|(_, p)| p)
     .unwrap_or_else(|| workspace_root().join("target/site"))
 }
 
