@@ -31,3 +31,13 @@ pub fn error_text(error: &AppError, locale: Locale) -> &'static str {
 pub fn ErrorNotice(error: AppError, locale: Locale) -> impl IntoView {
     view! { <p class="notice notice-error" role="alert">{error_text(&error, locale)}</p> }
 }
+
+/// Renders a server function's answer on a page: the view on success, the sign-in page when the
+/// session has ended, a worded message otherwise.
+pub fn answer_view<T>(result: Result<T, AppError>, locale: Locale, render: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        Ok(value) => render(value),
+        Err(AppError::NotSignedIn) => view! { <leptos_router::components::Redirect path="/sign-in"/> }.into_any(),
+        Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
+    }
+}

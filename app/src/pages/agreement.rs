@@ -2,15 +2,13 @@
 //! reference, with paid / due / missed marks.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::load_agreement;
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::answer_view;
 use crate::components::layout::use_locale;
 use crate::components::plan::{agreement_origin, agreement_status, AdherenceTable};
 use crate::domain::locale::{format_date, Locale};
-use crate::error::AppError;
 use crate::i18n::T;
 use crate::islands::print::PrintButton;
 use crate::model::AgreementView;
@@ -24,11 +22,7 @@ pub fn AgreementPage() -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(a) => view! { <AgreementDetail a locale/> }.into_any(),
-                    Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
-                    Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
-                }
+                answer_view(data.await, locale, |a| view! { <AgreementDetail a locale/> }.into_any())
             })}
         </Suspense>
     }
