@@ -46,17 +46,26 @@ ensure_wasm_opt() {
   npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
 }
 
+# axe-core, injected into pages by the browser tests for the accessibility audit.
+ensure_axe() {
+  if [ -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then return; fi
+  say "installing axe-core (npm)"
+  mkdir -p "$TOOLS"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS" axe-core@4 >/dev/null
+}
+
 ensure_web_toolchain() {
   ensure_wasm_target
   ensure_cargo_leptos
   ensure_wasm_bindgen
 }
 
+# Chromium for the browser tests, and a CJK font so Chinese pages render in screenshots.
 ensure_chromium() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
-  say "installing Chromium and chromedriver (Debian packages)"
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then return; fi
+  say "installing Chromium, chromedriver and a CJK font (Debian packages)"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
 }
 
 # Starts the local PostgreSQL cluster when it is installed but stopped, and prepares a role the

@@ -41,6 +41,8 @@ use Expect::{RedirectTo, Status};
 struct Probe {
     path: &'static str,
     form: &'static [(&'static str, &'static str)],
+    /// A JSON body instead of the form, for server functions that take JSON.
+    json: Option<&'static str>,
     expect: [Expect; 5],
 }
 
@@ -56,29 +58,47 @@ fn same_for_all(expect: Expect) -> [Expect; 5] {
 }
 
 fn rule(method: &'static str, path: &'static str, probes: Vec<Probe>) -> Rule {
-    Rule {
-        method,
+    Rule { method, path, probes }
+}
+
+fn probe(path: &'static str, form: &'static [(&'static str, &'static str)], expect: [Expect; 5]) -> Probe {
+    Probe {
         path,
-        probes,
+        form,
+        json: None,
+        expect,
     }
 }
 
-fn probe(
-    path: &'static str,
-    form: &'static [(&'static str, &'static str)],
-    expect: [Expect; 5],
-) -> Probe {
-    Probe { path, form, expect }
+fn probe_json(path: &'static str, json: &'static str, expect: [Expect; 5]) -> Probe {
+    Probe {
+        path,
+        form: &[],
+        json: Some(json),
+        expect,
+    }
 }
 
 /// The rules. Add one here for every new endpoint (the test says which are missing).
 fn rules() -> Vec<Rule> {
-    const BORROWERS_ONLY: [Expect; 5] = [
-        Status(401),
+    const BORROWERS_ONLY: [Expect; 5] = [Status(401), Status(200), Status(200), Status(403), Status(403)];
+    // Borrower A's own account; B's answer is the same as for an id that does not exist.
+    const OWN_ACCOUNT: [Expect; 5] = [Status(401), Status(200), Status(404), Status(403), Status(403)];
+    const NO_ACCOUNT: [Expect; 5] = [Status(401), Status(404), Status(404), Status(403), Status(403)];
+    const UNKNOWN_FOR_ALL: [Expect; 5] = [Status(401), Status(404), Status(404), Status(404), Status(404)];
+    const OWN_ACCOUNT_PAGE: [Expect; 5] = [
+        RedirectTo("/sign-in"),
         Status(200),
-        Status(200),
+        Status(404),
         Status(403),
         Status(403),
+    ];
+    const UNKNOWN_PAGE: [Expect; 5] = [
+        RedirectTo("/sign-in"),
+        Status(404),
+        Status(404),
+        Status(404),
+        Status(404),
     ];
     vec![
         // Handlers.
@@ -87,11 +107,7 @@ fn rules() -> Vec<Rule> {
             "/healthz",
             vec![probe("/healthz", &[], same_for_all(Status(200)))],
         ),
-        rule(
-            "GET",
-            "/readyz",
-            vec![probe("/readyz", &[], same_for_all(Status(200)))],
-        ),
+        rule("GET", "/readyz", vec![probe("/readyz", &[], same_for_all(Status(200)))]),
         rule(
             "POST",
             "/auth/sign-in",
@@ -126,16 +142,8 @@ fn rules() -> Vec<Rule> {
             "GET",
             "/lang/{code}",
             vec![
-                probe(
-                    "/lang/zh-CN?next=/accounts",
-                    &[],
-                    same_for_all(RedirectTo("/accounts")),
-                ),
-                probe(
-                    "/lang/en?next=//evil.example",
-                    &[],
-                    same_for_all(RedirectTo("/")),
-                ),
+                probe("/lang/zh-CN?next=/accounts", &[], same_for_all(RedirectTo("/accounts"))),
+                probe("/lang/en?next=//evil.example", &[], same_for_all(RedirectTo("/"))),
             ],
         ),
         // Signing out ends the callers' sessions: probed last (see `run`).
@@ -161,24 +169,12 @@ fn rules() -> Vec<Rule> {
                 probe(
                     "/api/accounts/hardship",
                     &[("account_id", "1"), ("reason", "illness"), ("note", "")],
-                    [
-                        Status(401),
-                        Status(200),
-                        Status(404),
-                        Status(403),
-                        Status(403),
-                    ],
+                    [Status(401), Status(200), Status(404), Status(403), Status(403)],
                 ),
                 probe(
                     "/api/accounts/hardship",
                     &[("account_id", "999"), ("reason", "illness"), ("note", "")],
-                    [
-                        Status(401),
-                        Status(404),
-                        Status(404),
-                        Status(403),
-                        Status(403),
-                    ],
+                    [Status(401), Status(404), Status(404), Status(403), Status(403)],
                 ),
             ],
         ),
@@ -188,14 +184,88 @@ fn rules() -> Vec<Rule> {
             vec![probe(
                 "/api/audit/recent",
                 &[("limit", "5")],
+                [Status(401), Status(403), Status(403), Status(403), Status(200)],
+            )],
+        ),
+        rule(
+            "POST",
+            "/api/accounts/detail",
+            vec![
+                probe("/api/accounts/detail", &[("account_id", "1")], OWN_ACCOUNT),
+                probe("/api/accounts/detail", &[("account_id", "999")], NO_ACCOUNT),
+            ],
+        ),
+        rule(
+            "POST",
+            "/api/plans/context",
+            vec![
+                probe("/api/plans/context", &[("account_id", "1")], OWN_ACCOUNT),
+                probe("/api/plans/context", &[("account_id", "999")], NO_ACCOUNT),
+            ],
+        ),
+        rule(
+            "POST",
+            "/api/plans/submit",
+            vec![probe_json(
+                "/api/plans/submit",
+                r#"{"account_id":1,"idempotency_key":"key-matrix-0001","proposal":{"installments":"3","frequency":"monthly","first_payment_date":"2026-12-05"}}"#,
+                OWN_ACCOUNT,
+            )],
+        ),
+        rule(
+            "POST",
+            "/api/plans/proposal",
+            vec![probe("/api/plans/proposal", &[("id", "999")], UNKNOWN_FOR_ALL)],
+        ),
+        rule(
+            "POST",
+            "/api/plans/agreement",
+            vec![probe(
+                "/api/plans/agreement",
+                &[("reference", "AG-20261201-NOPE22")],
+                UNKNOWN_FOR_ALL,
+            )],
+        ),
+        rule(
+            "POST",
+            "/plans/submit",
+            vec![probe(
+                "/plans/submit",
+                &[
+                    ("account_id", "2"),
+                    ("idempotency_key", "key-matrix-form1"),
+                    ("installments", "3"),
+                    ("frequency", "monthly"),
+                    ("first_payment_date", "2026-12-05"),
+                ],
                 [
-                    Status(401),
+                    RedirectTo("/sign-in?error=expired"),
+                    RedirectTo("/agreements/"),
+                    Status(404),
                     Status(403),
                     Status(403),
-                    Status(403),
-                    Status(200),
                 ],
             )],
+        ),
+        rule(
+            "GET",
+            "/accounts/{id}",
+            vec![probe("/accounts/1", &[], OWN_ACCOUNT_PAGE)],
+        ),
+        rule(
+            "GET",
+            "/accounts/{id}/plan",
+            vec![probe("/accounts/1/plan", &[], OWN_ACCOUNT_PAGE)],
+        ),
+        rule(
+            "GET",
+            "/proposals/{id}",
+            vec![probe("/proposals/999", &[], UNKNOWN_PAGE)],
+        ),
+        rule(
+            "GET",
+            "/agreements/{reference}",
+            vec![probe("/agreements/AG-20261201-NOPE22", &[], UNKNOWN_PAGE)],
         ),
         // Pages.
         rule(
@@ -241,11 +311,7 @@ fn rules() -> Vec<Rule> {
         rule(
             "GET",
             "/first-access/password",
-            vec![probe(
-                "/first-access/password",
-                &[],
-                same_for_all(Status(200)),
-            )],
+            vec![probe("/first-access/password", &[], same_for_all(Status(200)))],
         ),
     ]
 }
@@ -272,7 +338,10 @@ async fn outcome(app: &TestApp, method: &str, probe: &Probe, token: Option<&str>
     let url = app.url(probe.path);
     let mut request = match method {
         "GET" => client.get(&url),
-        "POST" => client.post(&url).form(probe.form),
+        "POST" => match probe.json {
+            Some(body) => client.post(&url).header("content-type", "application/json").body(body),
+            None => client.post(&url).form(probe.form),
+        },
         other => panic!("no probe for method {other}"),
     };
     // Server functions answer a browser form (Accept: text/html) with a redirect on success.
@@ -281,9 +350,7 @@ async fn outcome(app: &TestApp, method: &str, probe: &Probe, token: Option<&str>
     } else {
         "text/html"
     };
-    request = request
-        .header("accept", accept)
-        .header("origin", &app.base_url);
+    request = request.header("accept", accept).header("origin", &app.base_url);
     if let Some(token) = token {
         request = request.header("cookie", format!("rd_session={token}"));
     }
@@ -308,20 +375,14 @@ fn satisfied(expect: Expect, (status, location): &(u16, String)) -> bool {
 async fn every_endpoint_has_an_access_rule_and_everything_not_allowed_is_refused() {
     let listed = listed_routes();
     let rules = rules();
-    let ruled: BTreeSet<(String, String)> = rules
-        .iter()
-        .map(|r| (r.method.to_owned(), r.path.to_owned()))
-        .collect();
+    let ruled: BTreeSet<(String, String)> = rules.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
     let missing: Vec<_> = listed.difference(&ruled).collect();
     assert!(
         missing.is_empty(),
         "endpoints without an access rule (add them to tests/access.rs): {missing:?}"
     );
     let stale: Vec<_> = ruled.difference(&listed).collect();
-    assert!(
-        stale.is_empty(),
-        "rules for endpoints that no longer exist: {stale:?}"
-    );
+    assert!(stale.is_empty(), "rules for endpoints that no longer exist: {stale:?}");
 
     let app = TestApp::spawn().await;
     let mut tokens = Vec::new();
@@ -355,9 +416,5 @@ async fn every_endpoint_has_an_access_rule_and_everything_not_allowed_is_refused
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "access matrix broken:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "access matrix broken:\n{}", failures.join("\n"));
 }

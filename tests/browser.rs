@@ -11,16 +11,11 @@ use tests::{TestApp, BORROWER_A, FIRST_ACCESS};
 async fn a_borrower_records_a_hardship_reason_without_the_page_reloading() {
     let app = TestApp::spawn().await;
     let browser = Browser::start(PHONE, "en").await;
-    browser
-        .sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1)
-        .await;
+    browser.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
     let c = &browser.client;
 
     // Server-rendered content is there before any script runs.
-    let cards = c
-        .find_all(Locator::Css("article.account"))
-        .await
-        .expect("cards");
+    let cards = c.find_all(Locator::Css("article.account")).await.expect("cards");
     assert_eq!(cards.len(), 2);
     browser.screenshot("accounts-phone").await;
     browser.wait_hydrated().await;
@@ -29,32 +24,23 @@ async fn a_borrower_records_a_hardship_reason_without_the_page_reloading() {
     c.execute("window.__repaydesk_marker = 42; return null;", vec![])
         .await
         .expect("mark window");
-    c.find(Locator::Css(
-        "article.account:first-of-type details.hardship summary",
-    ))
-    .await
-    .expect("summary")
-    .click()
-    .await
-    .expect("open");
+    c.find(Locator::Css("article.account:first-of-type details.hardship summary"))
+        .await
+        .expect("summary")
+        .click()
+        .await
+        .expect("open");
     let select = c
-        .find(Locator::Css(
-            "article.account:first-of-type select[name=reason]",
-        ))
+        .find(Locator::Css("article.account:first-of-type select[name=reason]"))
         .await
         .expect("select");
-    select
-        .select_by_value("job_loss")
+    select.select_by_value("job_loss").await.expect("choose reason");
+    c.find(Locator::Css("article.account:first-of-type textarea[name=note]"))
         .await
-        .expect("choose reason");
-    c.find(Locator::Css(
-        "article.account:first-of-type textarea[name=note]",
-    ))
-    .await
-    .expect("note")
-    .send_keys("<script>alert(1)</script> laid off in October")
-    .await
-    .expect("type note");
+        .expect("note")
+        .send_keys("<script>alert(1)</script> laid off in October")
+        .await
+        .expect("type note");
     c.find(Locator::Css(
         "article.account:first-of-type details.hardship button[type=submit]",
     ))
@@ -78,9 +64,7 @@ async fn a_borrower_records_a_hardship_reason_without_the_page_reloading() {
 
     // A later visit shows the recorded reason from the server.
     c.refresh().await.expect("reload");
-    let status = browser
-        .text("article.account:first-of-type .hardship-status")
-        .await;
+    let status = browser.text("article.account:first-of-type .hardship-status").await;
     assert!(status.contains("I lost my job"), "{status}");
     browser.close().await;
 }
@@ -90,19 +74,16 @@ async fn the_accounts_page_fits_a_phone_and_a_desktop_without_horizontal_scrolli
     let app = TestApp::spawn().await;
     for (size, name) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
         let browser = Browser::start(size, "zh-CN").await;
-        browser
-            .sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1)
-            .await;
+        browser.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
         let overflow = browser
             .client
-            .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth;", vec![])
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
             .await
             .expect("measure");
-        assert_eq!(
-            overflow,
-            serde_json::json!(0),
-            "horizontal overflow at {name} width"
-        );
+        assert_eq!(overflow, serde_json::json!(0), "horizontal overflow at {name} width");
         let heading = browser.text("h1").await;
         assert_eq!(heading, "您的逾期账户");
         browser.screenshot(&format!("accounts-zh-{name}")).await;
@@ -210,16 +191,11 @@ async fn a_borrower_sets_up_access_signs_in_sees_their_accounts_and_signs_out() 
     // Sign out, then sign in with the new password: their own accounts, nobody else's.
     submit(&browser, "/auth/sign-out").await;
     wait_for_path(&browser, &app.base_url, "/sign-in?notice=signed_out").await;
-    browser
-        .sign_in(&app.base_url, b.phone, "river lantern 1990")
-        .await;
+    browser.sign_in(&app.base_url, b.phone, "river lantern 1990").await;
     let accounts = browser.text("#accounts").await;
     assert!(accounts.contains("CL-2026-000301"), "{accounts}");
     assert!(!accounts.contains("CL-2026-000101"));
-    let cards = c
-        .find_all(Locator::Css("article.account"))
-        .await
-        .expect("cards");
+    let cards = c.find_all(Locator::Css("article.account")).await.expect("cards");
     assert_eq!(cards.len(), 1);
     browser.screenshot("first-access-accounts-phone").await;
     submit(&browser, "/auth/sign-out").await;

@@ -9,11 +9,7 @@ use tests::{server_binary, site_root, TestApp, BORROWER_A, BORROWER_B};
 async fn health_and_readiness_answer_ok() {
     let app = TestApp::spawn().await;
     let client = TestApp::client();
-    let health = client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("healthz");
+    let health = client.get(app.url("/healthz")).send().await.expect("healthz");
     assert_eq!(health.status(), 200);
     let ready = client.get(app.url("/readyz")).send().await.expect("readyz");
     assert_eq!(ready.status(), 200);
@@ -109,14 +105,8 @@ async fn a_wrong_password_returns_to_sign_in_with_the_login_kept_and_a_generic_m
         .await
         .expect("sign-in");
     assert_eq!(response.status(), 303);
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_owned();
-    assert_eq!(
-        location,
-        format!("/sign-in?error=failed&login={}", BORROWER_A.0)
-    );
+    let location = response.headers()["location"].to_str().expect("location").to_owned();
+    assert_eq!(location, format!("/sign-in?error=failed&login={}", BORROWER_A.0));
     let unknown = client
         .post(app.url("/auth/sign-in"))
         .form(&[("login", "19999999999"), ("password", "not the password")])
@@ -136,10 +126,7 @@ async fn a_wrong_password_returns_to_sign_in_with_the_login_kept_and_a_generic_m
         .text()
         .await
         .expect("html");
-    assert!(
-        page.contains("We could not sign you in")
-            && page.contains(&format!("value=\"{}\"", BORROWER_A.0))
-    );
+    assert!(page.contains("We could not sign you in") && page.contains(&format!("value=\"{}\"", BORROWER_A.0)));
 }
 
 #[tokio::test]
@@ -220,12 +207,7 @@ fn an_unwritable_database_path_ends_the_process_with_one_clear_line() {
 
 #[test]
 fn a_malformed_database_url_ends_the_process_with_one_clear_line() {
-    let line = start_failure(&[
-        "--addr",
-        "127.0.0.1:0",
-        "--database-url",
-        "mysql://nowhere/db",
-    ]);
+    let line = start_failure(&["--addr", "127.0.0.1:0", "--database-url", "mysql://nowhere/db"]);
     assert!(line.contains("is not understood"), "{line}");
 }
 
@@ -234,11 +216,39 @@ fn a_port_in_use_ends_the_process_with_one_clear_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = taken.local_addr().expect("addr").to_string();
     let db = tests::scratch_dir("port").join("r.db");
-    let line = start_failure(&[
-        "--addr",
-        &addr,
-        "--database-url",
-        &format!("sqlite:{}", db.display()),
-    ]);
+    let line = start_failure(&["--addr", &addr, "--database-url", &format!("sqlite:{}", db.display())]);
     assert!(line.contains(&format!("cannot listen on {addr}")), "{line}");
+}
+
+#[tokio::test]
+async fn the_language_choice_is_remembered_and_never_redirects_off_site() {
+    let app = TestApp::spawn().await;
+    let client = TestApp::client();
+    let response = client
+        .get(app.url("/lang/zh-CN?next=/sign-in"))
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/sign-in");
+    // The browser says English, the remembered choice says Chinese: the choice wins.
+    let html = client
+        .get(app.url("/sign-in"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("<html lang=\"zh-CN\"") && html.contains("登录 RepayDesk"));
+    for next in ["//evil.example/x", "https://evil.example", "/\\evil.example"] {
+        let response = client
+            .get(app.url("/lang/en"))
+            .query(&[("next", next)])
+            .send()
+            .await
+            .expect("switch");
+        assert_eq!(response.headers()["location"], "/", "{next}");
+    }
 }

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use tests::{
-    bare_client, fresh_database, run_server_command, session_cookie, set_cookie, sign_in_token,
-    Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, FIRST_ACCESS, SUPERVISOR,
+    bare_client, fresh_database, run_server_command, session_cookie, set_cookie, sign_in_token, Backend, TestApp,
+    BORROWER_A, BORROWER_B, COLLECTOR, FIRST_ACCESS, SUPERVISOR,
 };
 
 fn location(response: &reqwest::Response) -> String {
@@ -18,31 +18,16 @@ fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-async fn prove(
-    app: &TestApp,
-    client: &reqwest::Client,
-    reference: &str,
-    dob: &str,
-    last4: &str,
-) -> reqwest::Response {
+async fn prove(app: &TestApp, client: &reqwest::Client, reference: &str, dob: &str, last4: &str) -> reqwest::Response {
     client
         .post(app.url("/auth/first-access"))
-        .form(&[
-            ("reference", reference),
-            ("date_of_birth", dob),
-            ("phone_last4", last4),
-        ])
+        .form(&[("reference", reference), ("date_of_birth", dob), ("phone_last4", last4)])
         .send()
         .await
         .expect("first-access request")
 }
 
-async fn choose(
-    app: &TestApp,
-    client: &reqwest::Client,
-    new: &str,
-    again: &str,
-) -> reqwest::Response {
+async fn choose(app: &TestApp, client: &reqwest::Client, new: &str, again: &str) -> reqwest::Response {
     client
         .post(app.url("/auth/first-access/password"))
         .form(&[("new_password", new), ("confirmation", again)])
@@ -93,14 +78,7 @@ async fn a_borrower_proves_who_they_are_chooses_a_password_and_is_signed_in() {
     let client = TestApp::client();
     let b = &FIRST_ACCESS;
     // The reference is accepted in any case and with stray spaces.
-    let proved = prove(
-        &app,
-        &client,
-        " cl-2026-000301 ",
-        b.date_of_birth,
-        b.phone_last4,
-    )
-    .await;
+    let proved = prove(&app, &client, " cl-2026-000301 ", b.date_of_birth, b.phone_last4).await;
     assert_eq!(proved.status(), 303);
     assert_eq!(location(&proved), "/first-access/password");
     let ticket = set_cookie(&proved, "rd_first_access").expect("a first-access ticket");
@@ -119,25 +97,11 @@ async fn a_borrower_proves_who_they_are_chooses_a_password_and_is_signed_in() {
         ),
     ] {
         let refused = choose(&app, &client, new, again).await;
-        assert_eq!(
-            location(&refused),
-            format!("/first-access/password?error={code}")
-        );
-        assert!(
-            !location(&refused).contains(new),
-            "a password never travels back"
-        );
+        assert_eq!(location(&refused), format!("/first-access/password?error={code}"));
+        assert!(!location(&refused).contains(new), "a password never travels back");
     }
-    let html = page(
-        &app,
-        "/first-access/password?error=password_too_short",
-        "zh-CN",
-    )
-    .await;
-    assert!(
-        html.contains("密码至少需要 12 个字符"),
-        "the reason in Chinese"
-    );
+    let html = page(&app, "/first-access/password?error=password_too_short", "zh-CN").await;
+    assert!(html.contains("密码至少需要 12 个字符"), "the reason in Chinese");
 
     let chosen = choose(&app, &client, "river lantern 1990", "river lantern 1990").await;
     assert_eq!(location(&chosen), "/accounts");
@@ -150,34 +114,15 @@ async fn a_borrower_proves_who_they_are_chooses_a_password_and_is_signed_in() {
         .text()
         .await
         .expect("html");
-    assert!(
-        accounts.contains("CL-2026-000301"),
-        "sees their own account"
-    );
+    assert!(accounts.contains("CL-2026-000301"), "sees their own account");
     assert!(!accounts.contains("CL-2026-000101"), "and nobody else's");
 
     // The ticket was single-use, and the phone number now signs in with the new password.
-    let again = choose(
-        &app,
-        &client,
-        "another passphrase 1",
-        "another passphrase 1",
-    )
-    .await;
+    let again = choose(&app, &client, "another passphrase 1", "another passphrase 1").await;
     assert_eq!(location(&again), "/first-access?error=expired");
-    assert_eq!(
-        sign_in_attempt(&app, b.phone, "river lantern 1990").await,
-        "/accounts"
-    );
+    assert_eq!(sign_in_attempt(&app, b.phone, "river lantern 1990").await, "/accounts");
     // First access cannot be used again to take the account over.
-    let replay = prove(
-        &app,
-        &TestApp::client(),
-        b.reference,
-        b.date_of_birth,
-        b.phone_last4,
-    )
-    .await;
+    let replay = prove(&app, &TestApp::client(), b.reference, b.date_of_birth, b.phone_last4).await;
     assert!(location(&replay).starts_with("/first-access?error=failed"));
 
     let actions = app.audit_actions().await;
@@ -186,10 +131,7 @@ async fn a_borrower_proves_who_they_are_chooses_a_password_and_is_signed_in() {
         "auth.first_password_set",
         "auth.signed_in",
     ] {
-        assert!(
-            actions.iter().any(|a| a == action),
-            "{action} in {actions:?}"
-        );
+        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
     }
 }
 
@@ -198,10 +140,10 @@ async fn every_failed_first_access_reads_the_same_and_keeps_what_was_typed_excep
     let app = TestApp::spawn().await;
     let b = &FIRST_ACCESS;
     let cases = [
-        (b.reference, "1990-05-18", b.phone_last4), // wrong date of birth
-        (b.reference, b.date_of_birth, "0004"),     // wrong phone digits
+        (b.reference, "1990-05-18", b.phone_last4),         // wrong date of birth
+        (b.reference, b.date_of_birth, "0004"),             // wrong phone digits
         ("CL-2099-999999", b.date_of_birth, b.phone_last4), // no such account
-        ("CL-2026-000101", "1988-03-14", "0001"),   // someone who already has a password
+        ("CL-2026-000101", "1988-03-14", "0001"),           // someone who already has a password
     ];
     for (reference, dob, last4) in cases {
         let response = prove(&app, &TestApp::client(), reference, dob, last4).await;
@@ -221,21 +163,12 @@ async fn every_failed_first_access_reads_the_same_and_keeps_what_was_typed_excep
         "en",
     )
     .await;
-    assert!(
-        html.contains("We could not confirm who you are"),
-        "generic message"
-    );
+    assert!(html.contains("We could not confirm who you are"), "generic message");
     assert!(html.contains("value=\"CL-2026-000301\"") && html.contains("value=\"1990-05-18\""));
     let zh = page(&app, "/first-access?error=failed", "zh-CN").await;
     assert!(zh.contains("无法使用这些信息确认您的身份"));
     let audit = app.audit_actions().await;
-    assert_eq!(
-        audit
-            .iter()
-            .filter(|a| *a == "auth.first_access_failed")
-            .count(),
-        4
-    );
+    assert_eq!(audit.iter().filter(|a| *a == "auth.first_access_failed").count(), 4);
 }
 
 #[tokio::test]
@@ -244,13 +177,7 @@ async fn the_sign_in_page_links_to_first_access_and_choosing_a_password_needs_a_
     let html = page(&app, "/sign-in", "en").await;
     assert!(html.contains("href=\"/first-access\""));
     assert!(page(&app, "/sign-in", "zh-CN").await.contains("首次使用"));
-    let no_ticket = choose(
-        &app,
-        &TestApp::client(),
-        "river lantern 1990",
-        "river lantern 1990",
-    )
-    .await;
+    let no_ticket = choose(&app, &TestApp::client(), "river lantern 1990", "river lantern 1990").await;
     assert_eq!(location(&no_ticket), "/first-access?error=expired");
     let forged = bare_client()
         .post(app.url("/auth/first-access/password"))
@@ -271,17 +198,10 @@ async fn failed_sign_ins_lock_the_account_with_a_try_again_message_and_an_audit_
     let (login, password) = BORROWER_A;
     for n in 1..=4 {
         let to = sign_in_attempt(&app, login, "not the password").await;
-        assert_eq!(
-            to,
-            format!("/sign-in?error=failed&login={login}"),
-            "attempt {n}"
-        );
+        assert_eq!(to, format!("/sign-in?error=failed&login={login}"), "attempt {n}");
     }
     let locked = format!("/sign-in?error=locked&minutes=15&login={login}");
-    assert_eq!(
-        sign_in_attempt(&app, login, "not the password").await,
-        locked
-    );
+    assert_eq!(sign_in_attempt(&app, login, "not the password").await, locked);
     // While locked, even the right password does not get in.
     assert_eq!(sign_in_attempt(&app, login, password).await, locked);
     let en = page(&app, &locked, "en").await;
@@ -289,10 +209,7 @@ async fn failed_sign_ins_lock_the_account_with_a_try_again_message_and_an_audit_
     let zh = page(&app, &locked, "zh-CN").await;
     assert!(zh.contains("请在 15 分钟后重试"));
     // Another account from the same address is not locked by this one.
-    assert_eq!(
-        sign_in_attempt(&app, BORROWER_B.0, BORROWER_B.1).await,
-        "/accounts"
-    );
+    assert_eq!(sign_in_attempt(&app, BORROWER_B.0, BORROWER_B.1).await, "/accounts");
 
     // Unknown logins lock exactly the same way: nothing tells them apart.
     for _ in 1..=4 {
@@ -303,28 +220,13 @@ async fn failed_sign_ins_lock_the_account_with_a_try_again_message_and_an_audit_
         "/sign-in?error=locked&minutes=15&login=19999999999"
     );
     let actions = app.audit_actions().await;
-    assert_eq!(
-        actions.iter().filter(|a| *a == "auth.locked_out").count(),
-        2
-    );
-    assert!(
-        actions
-            .iter()
-            .filter(|a| *a == "auth.sign_in_failed")
-            .count()
-            >= 10
-    );
+    assert_eq!(actions.iter().filter(|a| *a == "auth.locked_out").count(), 2);
+    assert!(actions.iter().filter(|a| *a == "auth.sign_in_failed").count() >= 10);
 }
 
 #[tokio::test]
 async fn failed_sign_ins_from_one_address_lock_that_address_whatever_the_account() {
-    let app = TestApp::spawn_flags(&[
-        "--attempts-per-address",
-        "3",
-        "--attempts-per-account",
-        "10",
-    ])
-    .await;
+    let app = TestApp::spawn_flags(&["--attempts-per-address", "3", "--attempts-per-account", "10"]).await;
     for login in ["19900000001", "19900000002"] {
         assert!(sign_in_attempt(&app, login, "wrong password here")
             .await
@@ -355,14 +257,7 @@ async fn first_access_attempts_are_throttled_too() {
         "{}",
         location(&r)
     );
-    let right = prove(
-        &app,
-        &TestApp::client(),
-        b.reference,
-        b.date_of_birth,
-        b.phone_last4,
-    )
-    .await;
+    let right = prove(&app, &TestApp::client(), b.reference, b.date_of_birth, b.phone_last4).await;
     assert!(location(&right).starts_with("/first-access?error=locked"));
     assert!(set_cookie(&right, "rd_first_access").is_none());
     let html = page(&app, &location(&right), "en").await;
@@ -412,18 +307,10 @@ async fn an_idle_session_ends_after_the_idle_timeout_while_activity_keeps_it_ali
     let token = sign_in_token(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
     for _ in 0..4 {
         tokio::time::sleep(Duration::from_millis(900)).await;
-        assert_eq!(
-            my_accounts_status(&app.base_url, &token).await,
-            200,
-            "still active"
-        );
+        assert_eq!(my_accounts_status(&app.base_url, &token).await, 200, "still active");
     }
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    assert_eq!(
-        my_accounts_status(&app.base_url, &token).await,
-        401,
-        "idle too long"
-    );
+    assert_eq!(my_accounts_status(&app.base_url, &token).await, 401, "idle too long");
     // The page sends the reader to sign in.
     let page = bare_client()
         .get(app.url("/accounts"))
@@ -436,8 +323,7 @@ async fn an_idle_session_ends_after_the_idle_timeout_while_activity_keeps_it_ali
 
 #[tokio::test]
 async fn a_session_ends_at_the_absolute_timeout_however_active() {
-    let app =
-        TestApp::spawn_flags(&["--session-idle-seconds", "60", "--session-max-seconds", "3"]).await;
+    let app = TestApp::spawn_flags(&["--session-idle-seconds", "60", "--session-max-seconds", "3"]).await;
     let token = sign_in_token(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
     assert_eq!(my_accounts_status(&app.base_url, &token).await, 200);
     let mut ended = false;
@@ -462,18 +348,10 @@ async fn signing_out_destroys_the_session_on_the_server() {
         .await
         .expect("sign-out");
     assert_eq!(location(&out), "/sign-in?notice=signed_out");
-    assert_eq!(
-        session_cookie(&out).as_deref(),
-        Some(""),
-        "the cookie is cleared"
-    );
+    assert_eq!(session_cookie(&out).as_deref(), Some(""), "the cookie is cleared");
     // A copy of the old cookie is worth nothing now.
     assert_eq!(my_accounts_status(&app.base_url, &token).await, 401);
-    assert!(app
-        .audit_actions()
-        .await
-        .iter()
-        .any(|a| a == "auth.signed_out"));
+    assert!(app.audit_actions().await.iter().any(|a| a == "auth.signed_out"));
 }
 
 async fn sessions_and_limits_hold_across_two_replicas(backend: Backend) {
@@ -579,10 +457,7 @@ fn assert_security_headers(what: &str, response: &reqwest::Response) -> String {
     let h = response.headers();
     assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
     assert_eq!(h["referrer-policy"], "same-origin", "{what}");
-    let csp = h["content-security-policy"]
-        .to_str()
-        .expect("csp")
-        .to_owned();
+    let csp = h["content-security-policy"].to_str().expect("csp").to_owned();
     for needed in [
         "default-src 'self'",
         "'wasm-unsafe-eval'",
@@ -611,10 +486,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
         .expect("a script nonce")
         .to_owned();
     let html = page.text().await.expect("html");
-    assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "scripts carry the nonce"
-    );
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "scripts carry the nonce");
 
     let answers = [
         (
@@ -631,9 +503,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
         ("redirect", TestApp::client().get(app.url("/"))),
         (
             "form answer",
-            TestApp::client()
-                .post(app.url("/auth/sign-in"))
-                .form(&[("login", "")]),
+            TestApp::client().post(app.url("/auth/sign-in")).form(&[("login", "")]),
         ),
         ("missing page", client.get(app.url("/no-such-page"))),
         (
@@ -696,14 +566,8 @@ async fn refused_requests_are_recorded_in_the_audit_trail() {
             )
         })
         .collect();
-    assert!(
-        refusals.contains(&("anonymous", "/api/accounts/mine")),
-        "{refusals:?}"
-    );
-    assert!(
-        refusals.contains(&("collector", "/api/accounts/mine")),
-        "{refusals:?}"
-    );
+    assert!(refusals.contains(&("anonymous", "/api/accounts/mine")), "{refusals:?}");
+    assert!(refusals.contains(&("collector", "/api/accounts/mine")), "{refusals:?}");
     assert!(
         refusals.contains(&("borrower", "/api/accounts/hardship")),
         "{refusals:?}"
@@ -776,9 +640,5 @@ async fn an_operator_adds_a_collector_with_the_password_on_standard_input() {
         .await
         .expect("server fn");
     assert_eq!(mine.status(), 403, "a collector is not a borrower");
-    assert!(app
-        .audit_actions()
-        .await
-        .iter()
-        .any(|a| a == "user.created"));
+    assert!(app.audit_actions().await.iter().any(|a| a == "user.created"));
 }

@@ -15,11 +15,7 @@ fn today() -> NaiveDate {
 
 async fn open(backend: Backend) -> Option<Db> {
     let url = fresh_database(backend).await?;
-    Some(
-        Db::open(&url, 4)
-            .await
-            .unwrap_or_else(|e| panic!("open {url}: {e}")),
-    )
+    Some(Db::open(&url, 4).await.unwrap_or_else(|e| panic!("open {url}: {e}")))
 }
 
 async fn run_suite(backend: Backend) {
@@ -38,9 +34,7 @@ async fn run_suite(backend: Backend) {
 
     // Demo data loads once, into an empty database only.
     assert!(demo::seed_if_empty(&db, today()).await.expect("seed"));
-    assert!(!demo::seed_if_empty(&db, today())
-        .await
-        .expect("second seed is a no-op"));
+    assert!(!demo::seed_if_empty(&db, today()).await.expect("second seed is a no-op"));
 
     // Credentials are found by phone, e-mail (any case) and staff username.
     let by_phone = users::find_credentials(&db, "13800000001")
@@ -58,46 +52,34 @@ async fn run_suite(backend: Backend) {
         .expect("query")
         .expect("staff by username");
     assert_eq!(staff.role, Role::Supervisor);
-    assert!(users::find_credentials(&db, "nobody")
-        .await
-        .expect("query")
-        .is_none());
+    assert!(users::find_credentials(&db, "nobody").await.expect("query").is_none());
 
     // A borrower's accounts, with breakdowns that add up; others' accounts are invisible.
     let borrower = by_phone.user_id;
-    let mine = accounts::for_borrower(&db, borrower)
-        .await
-        .expect("accounts");
+    let mine = accounts::for_borrower(&db, borrower).await.expect("accounts");
     assert_eq!(mine.len(), 2);
     for account in &mine {
         let b = &account.balance;
-        assert_eq!(
-            b.principal.minor + b.interest.minor + b.fees.minor,
-            b.total.minor
-        );
+        assert_eq!(b.principal.minor + b.interest.minor + b.fees.minor, b.total.minor);
         assert!(account.oldest_unpaid_due < today());
     }
     let theirs = users::find_credentials(&db, "13800000002")
         .await
         .expect("query")
         .expect("borrower B");
-    let their_accounts = accounts::for_borrower(&db, theirs.user_id)
-        .await
-        .expect("accounts");
-    assert!(accounts::owned_by(&db, their_accounts[0].id, borrower)
+    let their_accounts = accounts::for_borrower(&db, theirs.user_id).await.expect("accounts");
+    assert!(accounts::owned_by(&db.pool, their_accounts[0].id, borrower)
         .await
         .expect("query")
         .is_none());
-    assert!(accounts::owned_by(&db, mine[0].id, borrower)
+    assert!(accounts::owned_by(&db.pool, mine[0].id, borrower)
         .await
         .expect("query")
         .is_some());
 
     // Sessions: created, resolved to their user, destroyed.
     let settings = SessionSettings::default();
-    let token = session::create(&db, borrower, &settings)
-        .await
-        .expect("session");
+    let token = session::create(&db, borrower, &settings).await.expect("session");
     let user = session::resolve(&db, &token, &settings)
         .await
         .expect("resolve")
@@ -115,15 +97,9 @@ async fn run_suite(backend: Backend) {
 
     // Hardship reports: appended in a transaction with their audit entry; the latest is shown.
     let mut tx = db.begin_write().await.expect("begin");
-    hardship::insert(
-        &mut *tx,
-        mine[0].id,
-        HardshipReason::Illness,
-        "in hospital",
-        borrower,
-    )
-    .await
-    .expect("insert");
+    hardship::insert(&mut *tx, mine[0].id, HardshipReason::Illness, "in hospital", borrower)
+        .await
+        .expect("insert");
     hardship::insert(&mut *tx, mine[0].id, HardshipReason::JobLoss, "", borrower)
         .await
         .expect("insert");
@@ -189,41 +165,27 @@ async fn identity_suite(backend: Backend) {
     first_access::create_ticket(&db, "ticket-old", chen.user_id, -1)
         .await
         .expect("expired ticket");
-    assert!(first_access::ticket_is_live(&db, "ticket-1")
-        .await
-        .expect("live"));
-    assert!(!first_access::ticket_is_live(&db, "ticket-old")
-        .await
-        .expect("expired"));
+    assert!(first_access::ticket_is_live(&db, "ticket-1").await.expect("live"));
+    assert!(!first_access::ticket_is_live(&db, "ticket-old").await.expect("expired"));
     let mut tx = db.begin_write().await.expect("begin");
     assert_eq!(
-        first_access::redeem_ticket(&mut tx, "ticket-1")
-            .await
-            .expect("redeem"),
+        first_access::redeem_ticket(&mut tx, "ticket-1").await.expect("redeem"),
         Some(chen.user_id)
     );
     assert_eq!(
-        first_access::redeem_ticket(&mut tx, "ticket-1")
-            .await
-            .expect("again"),
+        first_access::redeem_ticket(&mut tx, "ticket-1").await.expect("again"),
         None
     );
     assert_eq!(
-        first_access::redeem_ticket(&mut tx, "ticket-old")
-            .await
-            .expect("old"),
+        first_access::redeem_ticket(&mut tx, "ticket-old").await.expect("old"),
         None
     );
-    assert!(
-        first_access::set_first_password(&mut tx, chen.user_id, "$argon2id$x")
-            .await
-            .expect("set")
-    );
-    assert!(
-        !first_access::set_first_password(&mut tx, chen.user_id, "$argon2id$y")
-            .await
-            .expect("set once")
-    );
+    assert!(first_access::set_first_password(&mut tx, chen.user_id, "$argon2id$x")
+        .await
+        .expect("set"));
+    assert!(!first_access::set_first_password(&mut tx, chen.user_id, "$argon2id$y")
+        .await
+        .expect("set once"));
     tx.commit().await.expect("commit");
 
     let settings = ThrottleSettings {
@@ -272,9 +234,7 @@ async fn identity_suite(backend: Backend) {
         .await
         .expect("check")
         .is_none());
-    throttle::record_success(&db, &attempt("user:1"))
-        .await
-        .expect("clear");
+    throttle::record_success(&db, &attempt("user:1")).await.expect("clear");
     let after = throttle::check(&db, &settings, &attempt("user:1"))
         .await
         .expect("check");

@@ -2,8 +2,7 @@
 //! a 60-installment plan under a policy that allows 60, plus `suggestions`.
 
 use app::domain::{
-    decide, generate, suggestions, AccountTerms, Currency, Decision, Frequency, Money, PlanPolicy,
-    RawProposal,
+    decide, generate, suggestions, AccountTerms, Currency, Decision, Frequency, Money, PlanPolicy, RawProposal,
 };
 use chrono::{Days, NaiveDate};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};

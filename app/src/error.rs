@@ -19,6 +19,12 @@ pub enum AppError {
     Forbidden,
     /// The input broke a rule; `field` names the input, `code` the rule (worded by the UI).
     Invalid { field: String, code: String },
+    /// The plan broke the rulebook; every problem is listed (worded by the UI).
+    PlanRejected {
+        errors: Vec<crate::domain::proposal::PlanError>,
+    },
+    /// The request conflicts with the current state (e.g. a plan is already pending).
+    Conflict { code: String },
     /// The request could not be read (malformed arguments, wrong types).
     BadRequest { detail: String },
     /// Too many failed attempts: the caller may try again after `minutes`.
@@ -37,10 +43,7 @@ impl AppError {
 
     /// True when the caller was turned away for who they are (audited at the edge).
     pub fn is_refusal(&self) -> bool {
-        matches!(
-            self,
-            AppError::NotSignedIn | AppError::Forbidden | AppError::NotFound
-        )
+        matches!(self, AppError::NotSignedIn | AppError::Forbidden | AppError::NotFound)
     }
 
     pub fn status(&self) -> u16 {
@@ -48,7 +51,8 @@ impl AppError {
             AppError::NotSignedIn => 401,
             AppError::NotFound => 404,
             AppError::Forbidden => 403,
-            AppError::Invalid { .. } => 422,
+            AppError::Invalid { .. } | AppError::PlanRejected { .. } => 422,
+            AppError::Conflict { .. } => 409,
             AppError::BadRequest { .. } => 400,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Internal { .. } => 500,
@@ -63,6 +67,11 @@ impl std::fmt::Display for AppError {
             AppError::NotFound => f.write_str("not found"),
             AppError::Forbidden => f.write_str("forbidden"),
             AppError::Invalid { field, code } => write!(f, "invalid {field}: {code}"),
+            AppError::PlanRejected { errors } => {
+                let codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
+                write!(f, "plan rejected: {}", codes.join(", "))
+            }
+            AppError::Conflict { code } => write!(f, "conflict: {code}"),
             AppError::BadRequest { detail } => write!(f, "bad request: {detail}"),
             AppError::TooManyAttempts { minutes } => {
                 write!(f, "too many attempts: try again in {minutes} minutes")

@@ -1,3 +1,5 @@
+#![recursion_limit = "512"]
+
 //! RepayDesk: the borrower self-service portal for overdue debt.
 //!
 //! - `domain`: the rulebook (money, days past due, stages, plan policy, schedules), no I/O,
@@ -19,6 +21,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 mod shell;
+pub mod wording;
 
 pub use shell::{shell, App};
 

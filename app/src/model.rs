@@ -64,6 +64,8 @@ pub struct AccountSummary {
     pub as_of: NaiveDate,
     pub timeline: Timeline,
     pub hardship: Option<HardshipRecord>,
+    /// The plan or agreement in progress on this account, if any.
+    pub in_progress: Option<PlanHistoryItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +73,189 @@ pub struct HardshipRecord {
     pub reason: HardshipReason,
     pub note: String,
     pub recorded_on: NaiveDate,
+}
+
+/// What a borrower needs to build a plan for one account, computed on the server with the
+/// lender's "today" so the browser previews exactly what the server will decide.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanContext {
+    pub account: AccountSummary,
+    pub terms: crate::domain::proposal::AccountTerms,
+    pub policy: crate::domain::policy::PlanPolicy,
+    pub today: NaiveDate,
+    pub suggestions: Vec<crate::domain::suggest::Suggestion>,
+    /// Set when a new proposal cannot be made now, and why.
+    pub blocked: Option<PlanBlock>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlanBlock {
+    ActiveAgreement { reference: String },
+    PendingProposal { proposal_id: i64 },
+}
+
+/// The server's answer to a submitted plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SubmitOutcome {
+    /// Within policy: the agreement exists now.
+    AgreementRecorded { reference: String },
+    /// Outside the auto-approve limits: a collector decides.
+    SentForReview { proposal_id: i64 },
+}
+
+impl SubmitOutcome {
+    /// Where the borrower reads the result.
+    pub fn location(&self) -> String {
+        match self {
+            SubmitOutcome::AgreementRecorded { reference } => format!("/agreements/{reference}"),
+            SubmitOutcome::SentForReview { proposal_id } => format!("/proposals/{proposal_id}"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProposalStatus {
+    Pending,
+    AutoApproved,
+    Approved,
+    Rejected,
+    Countered,
+    Superseded,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AgreementStatus {
+    Active,
+    Completed,
+    Broken,
+    Superseded,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AgreementOrigin {
+    SelfService,
+    CollectorApproval,
+    CounterOffer,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CounterOfferStatus {
+    Open,
+    Accepted,
+    Declined,
+    Expired,
+}
+
+macro_rules! codes {
+    ($ty:ident { $($variant:ident => $code:literal),* $(,)? }) => {
+        impl $ty {
+            pub fn code(self) -> &'static str {
+                match self { $($ty::$variant => $code),* }
+            }
+            pub fn parse(code: &str) -> Option<$ty> {
+                match code { $($code => Some($ty::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes!(ProposalStatus { Pending => "pending", AutoApproved => "auto_approved", Approved => "approved", Rejected => "rejected", Countered => "countered", Superseded => "superseded" });
+codes!(AgreementStatus { Active => "active", Completed => "completed", Broken => "broken", Superseded => "superseded" });
+codes!(AgreementOrigin { SelfService => "self_service", CollectorApproval => "collector_approval", CounterOffer => "counter_offer" });
+codes!(CounterOfferStatus { Open => "open", Accepted => "accepted", Declined => "declined", Expired => "expired" });
+
+/// The terms of a plan as agreed or proposed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTerms {
+    pub down_payment: Money,
+    pub installments: u32,
+    pub frequency: crate::domain::policy::Frequency,
+    pub first_payment_date: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterOfferView {
+    pub terms: PlanTerms,
+    pub schedule: crate::domain::schedule::Schedule,
+    pub note: String,
+    pub expires_on: NaiveDate,
+    pub status: CounterOfferStatus,
+}
+
+/// A proposal as its borrower (or a collector) reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub id: i64,
+    pub account_id: i64,
+    pub account_reference: String,
+    pub lender_name: String,
+    pub status: ProposalStatus,
+    pub terms: PlanTerms,
+    pub schedule: crate::domain::schedule::Schedule,
+    pub review_reasons: Vec<crate::domain::decision::ReviewReason>,
+    pub affordability: crate::domain::affordability::AffordabilityFlag,
+    pub hardship_reason: Option<HardshipReason>,
+    pub hardship_note: String,
+    pub submitted_on: NaiveDate,
+    pub decision_note: Option<String>,
+    pub counter_offer: Option<CounterOfferView>,
+    pub agreement_reference: Option<String>,
+    pub policy_version: String,
+}
+
+pub use crate::domain::adherence::InstallmentState;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallmentView {
+    /// 0 is the down payment.
+    pub number: u32,
+    pub due: NaiveDate,
+    pub amount: Money,
+    pub paid: Money,
+    pub state: InstallmentState,
+}
+
+/// An agreement: immutable terms and schedule, with adherence marks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreementView {
+    pub reference: String,
+    pub account_id: i64,
+    pub account_reference: String,
+    pub lender_name: String,
+    pub borrower_name: String,
+    pub status: AgreementStatus,
+    pub origin: AgreementOrigin,
+    pub terms: PlanTerms,
+    pub total: Money,
+    pub installments: Vec<InstallmentView>,
+    pub policy_version: String,
+    /// Lender-local date and time of acceptance, "YYYY-MM-DD HH:MM".
+    pub accepted_at: String,
+}
+
+/// One line of an account's plan history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlanHistoryItem {
+    Proposal {
+        id: i64,
+        status: ProposalStatus,
+        submitted_on: NaiveDate,
+        terms: PlanTerms,
+    },
+    Agreement {
+        reference: String,
+        status: AgreementStatus,
+        accepted_on: NaiveDate,
+        terms: PlanTerms,
+        total: Money,
+    },
+}
+
+/// The account page: the summary plus its plan history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountDetail {
+    pub account: AccountSummary,
+    pub history: Vec<PlanHistoryItem>,
 }
 
 /// One line of the audit trail, as a supervisor reads it.

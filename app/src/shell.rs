@@ -7,13 +7,15 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::layout::{Layout, RequestInfo};
 use crate::i18n::T;
-use crate::pages::{
-    accounts::AccountsPage,
-    first_access::{ChoosePasswordPage, FirstAccessPage},
-    home::HomePage,
-    not_found::NotFound,
-    sign_in::SignInPage,
-};
+use crate::pages::account::AccountPage;
+use crate::pages::accounts::AccountsPage;
+use crate::pages::agreement::AgreementPage;
+use crate::pages::first_access::{ChoosePasswordPage, FirstAccessPage};
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFound;
+use crate::pages::plan::PlanPage;
+use crate::pages::proposal::ProposalPage;
+use crate::pages::sign_in::SignInPage;
 
 /// Content-Security-Policy for rendered pages: our own script (by nonce), wasm, styles and
 /// nothing foreign.
@@ -23,9 +25,7 @@ fn provide_security_headers() {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let nonce = leptos::nonce::use_nonce()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -64,9 +64,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let locale = use_context::<RequestInfo>()
-        .unwrap_or_else(RequestInfo::current)
-        .locale;
+    let locale = use_context::<RequestInfo>().unwrap_or_else(RequestInfo::current).locale;
     view! {
         <Title text=T::AppName.get(locale)/>
         <Router>
@@ -75,6 +73,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/accounts/:id/plan") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/proposals/:id") view=ProposalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/agreements/:reference") view=AgreementPage ssr=SsrMode::Async/>
                     <Route path=path!("/first-access") view=FirstAccessPage ssr=SsrMode::Async/>
                     <Route path=path!("/first-access/password") view=ChoosePasswordPage ssr=SsrMode::Async/>
                 </Routes>

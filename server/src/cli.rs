@@ -56,61 +56,31 @@ pub enum StaffRole {
 #[derive(clap::Args, Debug, Clone)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "REPAYDESK_ADDR",
-        default_value = "127.0.0.1:3000",
-        global = true
-    )]
+    #[arg(long, env = "REPAYDESK_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub addr: String,
     /// sqlite:PATH (created when missing) or postgres://USER:PASSWORD@HOST/DB.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite:repaydesk.db",
-        global = true
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:repaydesk.db", global = true)]
     pub database_url: String,
     /// Load the demonstration data into an empty database.
     #[arg(long, env = "REPAYDESK_DEMO", global = true)]
     pub demo: bool,
     /// Folder holding the built site (pkg/ with the wasm, JS and CSS).
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ROOT",
-        default_value = "target/site",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: PathBuf,
     /// Plan policy file (TOML); the built-in policy when absent.
     #[arg(long, env = "REPAYDESK_POLICY", global = true)]
     pub policy: Option<PathBuf>,
     /// The lender's time zone, in which days past due are counted.
-    #[arg(
-        long,
-        env = "REPAYDESK_TIME_ZONE",
-        default_value = "Asia/Shanghai",
-        global = true
-    )]
+    #[arg(long, env = "REPAYDESK_TIME_ZONE", default_value = "Asia/Shanghai", global = true)]
     pub time_zone: String,
     /// Mark the session cookie Secure: auto = yes unless listening on loopback (plain http).
     #[arg(long, env = "REPAYDESK_SECURE_COOKIES", value_enum, default_value_t = SecureCookies::Auto, global = true)]
     pub secure_cookies: SecureCookies,
     /// Minutes of inactivity after which a session ends.
-    #[arg(
-        long,
-        env = "REPAYDESK_SESSION_IDLE_MINUTES",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "REPAYDESK_SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
     pub session_idle_minutes: u64,
     /// Hours after sign-in at which a session ends whatever the activity.
-    #[arg(
-        long,
-        env = "REPAYDESK_SESSION_MAX_HOURS",
-        default_value_t = 12,
-        global = true
-    )]
+    #[arg(long, env = "REPAYDESK_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
     pub session_max_hours: u64,
     /// Idle timeout in seconds, overriding --session-idle-minutes (tests).
     #[arg(long, hide = true, global = true)]
@@ -119,36 +89,19 @@ pub struct ServeArgs {
     #[arg(long, hide = true, global = true)]
     pub session_max_seconds: Option<u64>,
     /// Failed sign-ins (or first-access attempts) per account before it is locked for a while.
-    #[arg(
-        long,
-        env = "REPAYDESK_ATTEMPTS_PER_ACCOUNT",
-        default_value_t = 5,
-        global = true
-    )]
+    #[arg(long, env = "REPAYDESK_ATTEMPTS_PER_ACCOUNT", default_value_t = 5, global = true)]
     pub attempts_per_account: u32,
     /// Failed attempts per client address before it is locked for a while.
-    #[arg(
-        long,
-        env = "REPAYDESK_ATTEMPTS_PER_ADDRESS",
-        default_value_t = 20,
-        global = true
-    )]
+    #[arg(long, env = "REPAYDESK_ATTEMPTS_PER_ADDRESS", default_value_t = 20, global = true)]
     pub attempts_per_address: u32,
     /// Minutes over which failed attempts are counted, and how long a lock lasts.
-    #[arg(
-        long,
-        env = "REPAYDESK_LOCKOUT_MINUTES",
-        default_value_t = 15,
-        global = true
-    )]
+    #[arg(long, env = "REPAYDESK_LOCKOUT_MINUTES", default_value_t = 15, global = true)]
     pub lockout_minutes: u64,
+    /// Pin the lender's "today" (YYYY-MM-DD) for demonstrations and tests; the real date otherwise.
+    #[arg(long, env = "REPAYDESK_TODAY", global = true)]
+    pub today: Option<chrono::NaiveDate>,
     /// Largest database connection pool.
-    #[arg(
-        long,
-        env = "REPAYDESK_DB_CONNECTIONS",
-        default_value_t = 16,
-        global = true
-    )]
+    #[arg(long, env = "REPAYDESK_DB_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_connections: u32,
 }
 

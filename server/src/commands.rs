@@ -28,34 +28,22 @@ fn read_password() -> Result<String, String> {
     read.map_err(|e| format!("cannot read the password from standard input: {e}"))?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
-        return Err(
-            "no password given: write it on standard input (e.g. from a secrets file)".into(),
-        );
+        return Err("no password given: write it on standard input (e.g. from a secrets file)".into());
     }
     Ok(password)
 }
 
-pub async fn add_user(
-    args: &ServeArgs,
-    role: StaffRole,
-    username: &str,
-    full_name: &str,
-) -> Result<(), String> {
+pub async fn add_user(args: &ServeArgs, role: StaffRole, username: &str, full_name: &str) -> Result<(), String> {
     let role = match role {
         StaffRole::Collector => Role::Collector,
         StaffRole::Supervisor => Role::Supervisor,
     };
     let password = read_password()?;
-    let db = Db::open(&args.database_url, 2)
-        .await
-        .map_err(|e| e.to_string())?;
+    let db = Db::open(&args.database_url, 2).await.map_err(|e| e.to_string())?;
     let id = staff::add(&db, role, username, full_name, &password)
         .await
         .map_err(|e| e.to_string())?;
-    println!(
-        "Added {} {username:?} (user {id}). They can sign in now.",
-        role.code()
-    );
+    println!("Added {} {username:?} (user {id}). They can sign in now.", role.code());
     Ok(())
 }
 

@@ -64,11 +64,7 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 }
 
 /// Resolves the session cookie and language once, for every page, server function and handler.
-async fn resolve_viewer(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+async fn resolve_viewer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let client_addr = client_addr(&request);
     let headers = request.headers();
     let request_id = request_id(headers);
@@ -113,15 +109,8 @@ fn request_id(headers: &HeaderMap) -> String {
 
 /// State-changing requests from another site (forms, server functions, any API) are refused,
 /// on top of SameSite cookies, and the refusal is audited.
-async fn refuse_cross_origin_writes(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+async fn refuse_cross_origin_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(request.headers()) {
         let viewer = Viewer {
             request_id: request_id(request.headers()),
@@ -174,16 +163,10 @@ async fn security_headers(request: Request<Body>, next: Next) -> Response {
     if !static_asset && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    headers.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     if !headers.contains_key("content-security-policy") {
         headers.insert(
             "content-security-policy",

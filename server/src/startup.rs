@@ -24,8 +24,7 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read the policy file {}: {e}", path.display()))?;
-            PlanPolicy::from_toml(&text)
-                .map_err(|e| format!("the policy file {} is invalid: {e:?}", path.display()))?
+            PlanPolicy::from_toml(&text).map_err(|e| format!("the policy file {} is invalid: {e:?}", path.display()))?
         }
         None => PlanPolicy::default(),
     };
@@ -43,11 +42,7 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
                 .unwrap_or(args.session_idle_minutes * 60)
                 .max(1),
         ),
-        absolute_timeout: Duration::from_secs(
-            args.session_max_seconds
-                .unwrap_or(args.session_max_hours * 3600)
-                .max(1),
-        ),
+        absolute_timeout: Duration::from_secs(args.session_max_seconds.unwrap_or(args.session_max_hours * 3600).max(1)),
         secure_cookie,
     };
     let throttle = ThrottleSettings {
@@ -58,7 +53,10 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
     Ok(AppState {
         db,
         policy: Arc::new(policy),
-        clock: LenderClock::new(zone),
+        clock: LenderClock {
+            zone,
+            fixed_today: args.today,
+        },
         sessions,
         throttle,
         demo: args.demo,
@@ -86,12 +84,7 @@ pub fn router(state: AppState, site_root: &str) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options);
-    middleware::apply(
-        Router::new()
-            .merge(routes::router(state.clone()))
-            .merge(pages),
-        state,
-    )
+    middleware::apply(Router::new().merge(routes::router(state.clone())).merge(pages), state)
 }
 
 /// The Leptos page routes, one source for the router and for `server routes`.
@@ -103,7 +96,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let addr = args.socket_addr()?;
     let site_root = args.site_root.to_string_lossy().into_owned();
     if !args.site_root.join("pkg").is_dir() {
-        tracing::warn!("{}/pkg not found: pages will render but the browser bundle is missing (build with cargo leptos build)", site_root);
+        tracing::warn!(
+            "{}/pkg not found: pages will render but the browser bundle is missing (build with cargo leptos build)",
+            site_root
+        );
     }
     let state = build_state(&args, addr).await?;
     if args.demo
@@ -125,12 +121,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     if args.demo {
         println!("Demo sign-ins (login / password):");
         for login in demo::LOGINS {
-            println!(
-                "  {:<10} {:<12} / {}",
-                login.role.code(),
-                login.login,
-                login.password
-            );
+            println!("  {:<10} {:<12} / {}", login.role.code(), login.login, login.password);
         }
     }
     use axum::serve::ListenerExt;
@@ -138,13 +129,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         // Small responses must not wait for Nagle's algorithm (measured: 10x latency).
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server failed: {e}"))?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server failed: {e}"))?;
     tracing::info!("stopped");
     Ok(())
 }

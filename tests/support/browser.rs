@@ -34,16 +34,20 @@ fn free_port() -> u16 {
 impl Browser {
     pub async fn start(size: (u32, u32), accept_language: &str) -> Browser {
         let port = free_port();
-        let driver = Command::new(
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
-        )
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver (apt-get install chromium-driver)");
+        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver (apt-get install chromium-driver)");
         let profile = crate::scratch_dir("chrome");
-        let caps = serde_json::json!({
+        // Desktop Chromium will not make a window narrower than 500 px: phones are emulated.
+        let mobile = (size.0 < 500).then(|| {
+            serde_json::json!({
+                "deviceMetrics": { "width": size.0, "height": size.1, "pixelRatio": 2.0, "touch": true }
+            })
+        });
+        let mut caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
                 "args": [
@@ -57,6 +61,9 @@ impl Browser {
                 "prefs": { "intl.accept_languages": accept_language }
             }
         });
+        if let Some(mobile) = mobile {
+            caps["goog:chromeOptions"]["mobileEmulation"] = mobile;
+        }
         let caps = caps.as_object().cloned().unwrap_or_default();
         let mut last_error = None;
         for _ in 0..100 {
@@ -110,11 +117,26 @@ impl Browser {
         path
     }
 
+    /// Runs axe-core (WCAG 2 A/AA rules) on the current page and returns the violations.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let path = crate::workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{} is missing ({e}): scripts/test installs it", path.display()));
+        self.client.execute(&source, vec![]).await.expect("inject axe-core");
+        let script = "const done = arguments[arguments.length - 1];\
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+              .then(r => done({ passes: r.passes.length, violations: r.violations.map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', ')) }))\
+              .catch(e => done({ passes: 0, violations: ['axe failed: ' + e] }));";
+        let result = self.client.execute_async(script, vec![]).await.expect("run axe-core");
+        // An audit that checked nothing proves nothing: axe must report rules that passed.
+        let passes = result["passes"].as_u64().unwrap_or(0);
+        assert!(passes > 0, "axe-core ran no checks: {result}");
+        serde_json::from_value(result["violations"].clone()).expect("axe-core returns a list of violations")
+    }
+
     pub async fn sign_in(&self, base_url: &str, login: &str, password: &str) {
         let c = &self.client;
-        c.goto(&format!("{base_url}/sign-in"))
-            .await
-            .expect("open sign-in");
+        c.goto(&format!("{base_url}/sign-in")).await.expect("open sign-in");
         c.find(Locator::Id("login"))
             .await
             .expect("login field")
@@ -127,14 +149,12 @@ impl Browser {
             .send_keys(password)
             .await
             .expect("type password");
-        c.find(Locator::Css(
-            "form[action='/auth/sign-in'] button[type=submit]",
-        ))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
+        c.find(Locator::Css("form[action='/auth/sign-in'] button[type=submit]"))
+            .await
+            .expect("submit")
+            .click()
+            .await
+            .expect("click");
         c.wait()
             .at_most(Duration::from_secs(20))
             .for_url(&format!("{base_url}/accounts").parse().expect("url"))

@@ -17,7 +17,9 @@ pub fn postgres_admin_url() -> Option<String> {
     match std::env::var("REPAYDESK_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("REPAYDESK_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
-            panic!("REPAYDESK_REQUIRE_POSTGRES=1 but REPAYDESK_TEST_POSTGRES is not set: the PostgreSQL suite cannot run")
+            panic!(
+                "REPAYDESK_REQUIRE_POSTGRES=1 but REPAYDESK_TEST_POSTGRES is not set: the PostgreSQL suite cannot run"
+            )
         }
         _ => {
             eprintln!("\n!!! SKIPPED: PostgreSQL tests (set REPAYDESK_TEST_POSTGRES=postgres://... or run scripts/test) !!!\n");

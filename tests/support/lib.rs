@@ -46,15 +46,12 @@ pub fn site_root() -> PathBuf {
             .and_then(|m| m.modified())
             .ok()
     };
-    [
-        workspace_root().join("target/site"),
-        target_dir().join("site"),
-    ]
-    .into_iter()
-    .filter_map(|p| built(&p).map(|at| (at, p)))
-    .max_by_key(|(at, _)| *at)
-    .map(|(_, p)| p)
-    .unwrap_or_else(|| workspace_root().join("target/site"))
+    [workspace_root().join("target/site"), target_dir().join("site")]
+        .into_iter()
+        .filter_map(|p| built(&p).map(|at| (at, p)))
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, p)| p)
+        .unwrap_or_else(|| workspace_root().join("target/site"))
 }
 
 /// A fresh folder under the target directory, removed by nobody (inspect it after a failure).
@@ -102,6 +99,8 @@ impl TestApp {
                 "--database-url",
                 database_url,
                 "--demo",
+                "--today",
+                TODAY,
             ])
             .arg("--site-root")
             .arg(site_root())
@@ -114,10 +113,10 @@ impl TestApp {
         let stdout = child.stdout.take().expect("piped stdout");
         let base_url = tokio::task::spawn_blocking(move || {
             let mut lines = BufReader::new(stdout).lines();
-            let found = lines.by_ref().map_while(Result::ok).find_map(|line| {
-                line.strip_prefix("RepayDesk is serving on ")
-                    .map(str::to_owned)
-            });
+            let found = lines
+                .by_ref()
+                .map_while(Result::ok)
+                .find_map(|line| line.strip_prefix("RepayDesk is serving on ").map(str::to_owned));
             // Keep draining so the server never blocks on a full pipe.
             std::thread::spawn(move || lines.for_each(drop));
             found
@@ -181,6 +180,9 @@ pub async fn eventually(what: &str, limit: Duration, mut check: impl FnMut() -> 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The lender's "today" in every test server, so dates and stages are reproducible.
+pub const TODAY: &str = "2026-12-01";
 
 pub const BORROWER_A: (&str, &str) = ("13800000001", "repaydesk-demo-1");
 pub const BORROWER_B: (&str, &str) = ("13800000002", "repaydesk-demo-2");
@@ -270,9 +272,7 @@ pub fn run_server_command(args: &[&str], stdin: &str) -> (bool, String, String) 
     if let Some(mut input) = child.stdin.take() {
         let _ = input.write_all(stdin.as_bytes());
     }
-    let output = child
-        .wait_with_output()
-        .expect("wait for the server binary");
+    let output = child.wait_with_output().expect("wait for the server binary");
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -4,8 +4,12 @@
 
 use leptos::prelude::*;
 
+use crate::domain::proposal::RawProposal;
 use crate::error::AppError;
-use crate::model::{AccountSummary, AuditRecord, HardshipRecord};
+use crate::model::{
+    AccountDetail, AccountSummary, AgreementView, AuditRecord, HardshipRecord, PlanContext, ProposalView, SubmitOutcome,
+};
+use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 mod edge {
@@ -23,8 +27,7 @@ mod edge {
         if let Err(error) = &result {
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(
-                    http::StatusCode::from_u16(error.status())
-                        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+                    http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
                 );
             }
             if error.is_refusal() {
@@ -56,19 +59,13 @@ pub async fn my_accounts() -> Result<Vec<AccountSummary>, AppError> {
 
 /// Records why the borrower fell behind on one of their accounts.
 #[server(endpoint = "accounts/hardship")]
-pub async fn record_hardship(
-    account_id: i64,
-    reason: String,
-    note: String,
-) -> Result<HardshipRecord, AppError> {
+pub async fn record_hardship(account_id: i64, reason: String, note: String) -> Result<HardshipRecord, AppError> {
     edge::finish(
         async {
             let (state, viewer) = edge::context()?;
             let borrower = viewer.require_borrower()?;
-            crate::server::services::accounts::record_hardship(
-                &state, &viewer, borrower, account_id, &reason, &note,
-            )
-            .await
+            crate::server::services::accounts::record_hardship(&state, &viewer, borrower, account_id, &reason, &note)
+                .await
         }
         .await,
     )
@@ -85,6 +82,81 @@ pub async fn recent_audit(limit: u32) -> Result<Vec<AuditRecord>, AppError> {
             crate::server::store::audit::recent(&state.db, i64::from(limit.clamp(1, 500)))
                 .await
                 .map_err(|e| viewer.internal(e))
+        }
+        .await,
+    )
+    .await
+}
+
+/// One of the borrower's accounts with its plan history.
+#[server(endpoint = "accounts/detail")]
+pub async fn load_account_detail(account_id: i64) -> Result<AccountDetail, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let borrower = viewer.require_borrower()?;
+            crate::server::services::accounts::detail(&state, &viewer, borrower, account_id).await
+        }
+        .await,
+    )
+    .await
+}
+
+/// What the plan builder needs: balance, policy, today, suggestions.
+#[server(endpoint = "plans/context")]
+pub async fn load_plan_context(account_id: i64) -> Result<PlanContext, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let borrower = viewer.require_borrower()?;
+            crate::server::services::plans::context(&state, &viewer, borrower, account_id).await
+        }
+        .await,
+    )
+    .await
+}
+
+/// Submits a plan; the same idempotency key always yields the first result.
+#[server(endpoint = "plans/submit", input = Json)]
+pub async fn submit_plan(
+    account_id: i64,
+    idempotency_key: String,
+    proposal: RawProposal,
+) -> Result<SubmitOutcome, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let borrower = viewer.require_borrower()?;
+            crate::server::services::plans::submit(&state, &viewer, borrower, account_id, &idempotency_key, &proposal)
+                .await
+        }
+        .await,
+    )
+    .await
+}
+
+/// A proposal, for its borrower or staff.
+#[server(endpoint = "plans/proposal")]
+pub async fn load_proposal(id: i64) -> Result<ProposalView, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let reader = viewer.require_user()?;
+            crate::server::services::plans::proposal(&state, &viewer, reader, id).await
+        }
+        .await,
+    )
+    .await
+}
+
+/// An agreement with its schedule and adherence, for its borrower or staff.
+#[server(endpoint = "plans/agreement")]
+pub async fn load_agreement(reference: String) -> Result<AgreementView, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let reader = viewer.require_user()?;
+            crate::server::services::plans::agreement(&state, &viewer, reader, &reference).await
         }
         .await,
     )

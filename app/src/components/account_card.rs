@@ -8,7 +8,7 @@ use crate::domain::locale::{format_date, Locale};
 use crate::domain::stage::Stage;
 use crate::i18n::T;
 use crate::islands::hardship::HardshipForm;
-use crate::model::AccountSummary;
+use crate::model::{AccountSummary, PlanHistoryItem};
 
 pub fn stage_label(stage: Option<Stage>, locale: Locale) -> &'static str {
     match stage {
@@ -67,10 +67,16 @@ pub fn AccountCard(account: AccountSummary, locale: Locale) -> impl IntoView {
             <ul class="already">{items}</ul>
         }
     });
-    let (labelled_by, heading_id) = (
-        format!("account-{}", account.id),
-        format!("account-{}", account.id),
-    );
+    let progress = account.in_progress.clone().map(|item| {
+        let (label, href) = match &item {
+            PlanHistoryItem::Agreement { reference, .. } => {
+                (T::AgreementActiveShort.get(locale), format!("/agreements/{reference}"))
+            }
+            PlanHistoryItem::Proposal { id, .. } => (T::ProposalPendingShort.get(locale), format!("/proposals/{id}")),
+        };
+        view! { <p class="notice in-progress">{T::PlanInProgress.get(locale)} ": " <a href=href>{label}</a></p> }
+    });
+    let (labelled_by, heading_id) = (format!("account-{}", account.id), format!("account-{}", account.id));
     view! {
         <article class="card account" aria-labelledby=labelled_by data-account=account.id>
             <header class="card-head">
@@ -96,6 +102,13 @@ pub fn AccountCard(account: AccountSummary, locale: Locale) -> impl IntoView {
                 {next}
                 {already}
             </section>
+            {progress}
+            <p class="card-actions">
+                <a href=format!("/accounts/{}", account.id)>{T::ViewAccount.get(locale)}</a>
+                {account.in_progress.is_none().then(|| view! {
+                    <a class="button primary" href=format!("/accounts/{}/plan", account.id)>{T::ProposePlan.get(locale)}</a>
+                })}
+            </p>
             <HardshipForm account_id=account.id locale current=account.hardship.clone()/>
         </article>
     }

@@ -23,7 +23,12 @@ pub fn error_text(error: &AppError, locale: Locale) -> &'static str {
             "password_mismatch" => T::PasswordMismatch.get(locale),
             _ => T::ErrorBadInput.get(locale),
         },
-        AppError::BadRequest { .. } => T::ErrorBadInput.get(locale),
+        AppError::BadRequest { .. } | AppError::PlanRejected { .. } => T::ErrorBadInput.get(locale),
+        AppError::Conflict { code } => match code.as_str() {
+            "proposal_pending" => T::ConflictProposalPending.get(locale),
+            "agreement_active" => T::ConflictAgreementActive.get(locale),
+            _ => T::ConflictTryAgain.get(locale),
+        },
         AppError::TooManyAttempts { .. } => T::TryAgainInMinutes.get(locale),
         AppError::Internal { .. } => T::ErrorGeneric.get(locale),
     }
@@ -47,4 +52,14 @@ pub fn try_again_in(minutes: u32, locale: Locale) -> String {
 #[component]
 pub fn ErrorNotice(error: AppError, locale: Locale) -> impl IntoView {
     view! { <p class="notice notice-error" role="alert">{error_message(&error, locale)}</p> }
+}
+
+/// Renders a server function's answer on a page: the view on success, the sign-in page when the
+/// session has ended, a worded message otherwise.
+pub fn answer_view<T>(result: Result<T, AppError>, locale: Locale, render: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        Ok(value) => render(value),
+        Err(AppError::NotSignedIn) => view! { <leptos_router::components::Redirect path="/sign-in"/> }.into_any(),
+        Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
+    }
 }

@@ -40,19 +40,11 @@ pub fn monthly_equivalent(installment: Money, frequency: Frequency) -> Result<Mo
 
 /// Uses the largest installment (the last one, which carries the remainder). The one-off
 /// down payment is not part of the monthly comparison.
-pub fn assess(
-    schedule: &Schedule,
-    frequency: Frequency,
-    affordability: Option<&Affordability>,
-) -> AffordabilityFlag {
+pub fn assess(schedule: &Schedule, frequency: Frequency, affordability: Option<&Affordability>) -> AffordabilityFlag {
     let Some(a) = affordability else {
         return AffordabilityFlag::NotProvided;
     };
-    let largest = schedule
-        .installments
-        .iter()
-        .map(|i| i.amount)
-        .max_by_key(|m| m.minor);
+    let largest = schedule.installments.iter().map(|i| i.amount).max_by_key(|m| m.minor);
     let (Some(largest), Ok(disposable)) = (largest, a.disposable()) else {
         return AffordabilityFlag::NotProvided;
     };
@@ -109,22 +101,10 @@ mod tests {
 
     #[test]
     fn weekly_installments_cost_52_twelfths_per_month_rounded_up() {
-        assert_eq!(
-            monthly_equivalent(cny(1200), Frequency::Weekly),
-            Ok(cny(5200))
-        );
-        assert_eq!(
-            monthly_equivalent(cny(1000), Frequency::Weekly),
-            Ok(cny(4334))
-        );
-        assert_eq!(
-            monthly_equivalent(cny(1000), Frequency::BiWeekly),
-            Ok(cny(2167))
-        );
-        assert_eq!(
-            monthly_equivalent(cny(1000), Frequency::Monthly),
-            Ok(cny(1000))
-        );
+        assert_eq!(monthly_equivalent(cny(1200), Frequency::Weekly), Ok(cny(5200)));
+        assert_eq!(monthly_equivalent(cny(1000), Frequency::Weekly), Ok(cny(4334)));
+        assert_eq!(monthly_equivalent(cny(1000), Frequency::BiWeekly), Ok(cny(2167)));
+        assert_eq!(monthly_equivalent(cny(1000), Frequency::Monthly), Ok(cny(1000)));
     }
 
     #[test]
@@ -152,10 +132,7 @@ mod tests {
     #[test]
     fn without_a_statement_affordability_is_not_provided() {
         let s = schedule(300_000, 3, Frequency::Monthly);
-        assert_eq!(
-            assess(&s, Frequency::Monthly, None),
-            AffordabilityFlag::NotProvided
-        );
+        assert_eq!(assess(&s, Frequency::Monthly, None), AffordabilityFlag::NotProvided);
     }
 
     #[test]

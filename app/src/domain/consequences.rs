@@ -80,12 +80,7 @@ pub struct Timeline {
     pub paused_by_plan: bool,
 }
 
-pub fn timeline(
-    oldest_unpaid_due: NaiveDate,
-    today: NaiveDate,
-    policy: &PlanPolicy,
-    plan_kept: bool,
-) -> Timeline {
+pub fn timeline(oldest_unpaid_due: NaiveDate, today: NaiveDate, policy: &PlanPolicy, plan_kept: bool) -> Timeline {
     let dpd = days_past_due(oldest_unpaid_due, today);
     let mut rules = policy.consequences.clone();
     // Stable sort: rules from the same day keep the policy's order.
@@ -113,11 +108,7 @@ pub fn timeline(
 }
 
 /// The rule's date is the due date plus its DPD; None if that is beyond the calendar.
-fn next_consequence(
-    rule: &ConsequenceRule,
-    due: NaiveDate,
-    today: NaiveDate,
-) -> Option<NextConsequence> {
+fn next_consequence(rule: &ConsequenceRule, due: NaiveDate, today: NaiveDate) -> Option<NextConsequence> {
     let on = due.checked_add_days(Days::new(u64::from(rule.from_dpd)))?;
     let in_days = u32::try_from(on.signed_duration_since(today).num_days()).ok()?;
     Some(NextConsequence {
@@ -181,10 +172,7 @@ mod tests {
     #[test]
     fn the_day_before_a_consequence_it_is_next_in_one_day() {
         let t = at_dpd(90, false);
-        assert_eq!(
-            t.next.map(|n| (n.kind, n.in_days)),
-            Some((CreditBureauReport, 1))
-        );
+        assert_eq!(t.next.map(|n| (n.kind, n.in_days)), Some((CreditBureauReport, 1)));
         assert!(!t.already.contains(&CreditBureauReport));
         let t = at_dpd(91, false);
         assert!(t.already.contains(&CreditBureauReport));
@@ -216,12 +204,7 @@ mod tests {
 
     #[test]
     fn consequences_beyond_the_calendar_are_not_announced() {
-        let t = timeline(
-            NaiveDate::MAX,
-            NaiveDate::MAX,
-            &PlanPolicy::default(),
-            false,
-        );
+        let t = timeline(NaiveDate::MAX, NaiveDate::MAX, &PlanPolicy::default(), false);
         assert_eq!(t.next, None);
     }
 

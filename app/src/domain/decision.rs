@@ -60,12 +60,7 @@ pub struct DecisionOutcome {
     pub proposal: Option<PlanProposal>,
 }
 
-pub fn decide(
-    raw: &RawProposal,
-    account: &AccountTerms,
-    policy: &PlanPolicy,
-    today: NaiveDate,
-) -> DecisionOutcome {
+pub fn decide(raw: &RawProposal, account: &AccountTerms, policy: &PlanPolicy, today: NaiveDate) -> DecisionOutcome {
     let dpd = days_past_due(account.oldest_unpaid_due, today);
     let stage = Stage::from_dpd(dpd, &policy.thresholds);
     let (decision, proposal) = match PlanProposal::parse(raw, account, policy, today) {

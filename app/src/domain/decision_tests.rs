@@ -33,10 +33,7 @@ fn a_plan_within_the_auto_approve_limits_is_approved_and_records_the_policy_vers
 
 #[test]
 fn installments_one_above_the_auto_approve_limit_need_review_with_the_limit() {
-    let d = decided(
-        &raw("", "13", "monthly", &in_days(1)),
-        &account(MIDDLE, 1_300_000),
-    );
+    let d = decided(&raw("", "13", "monthly", &in_days(1)), &account(MIDDLE, 1_300_000));
     assert_eq!(
         d,
         Decision::NeedsReview {
@@ -50,19 +47,9 @@ fn a_term_one_day_above_the_auto_approve_limit_needs_review() {
     let mut policy = PlanPolicy::default();
     policy.middle.auto_approve.max_term_days = 154; // 6 monthly from tomorrow end 154 days out
     let acct = account(MIDDLE, 600_000);
-    let ok = decide(
-        &raw("", "6", "monthly", &in_days(1)),
-        &acct,
-        &policy,
-        today(),
-    );
+    let ok = decide(&raw("", "6", "monthly", &in_days(1)), &acct, &policy, today());
     assert_eq!(ok.decision, Decision::AutoApprove);
-    let review = decide(
-        &raw("", "6", "monthly", &in_days(2)),
-        &acct,
-        &policy,
-        today(),
-    );
+    let review = decide(&raw("", "6", "monthly", &in_days(2)), &acct, &policy, today());
     assert_eq!(
         review.decision,
         Decision::NeedsReview {
@@ -97,27 +84,16 @@ fn an_unaffordable_plan_needs_review_with_both_figures() {
         disposable: cny(50_000),
         monthly_equivalent: cny(100_000),
     };
-    assert_eq!(
-        d,
-        Decision::NeedsReview {
-            reasons: vec![reason]
-        }
-    );
+    assert_eq!(d, Decision::NeedsReview { reasons: vec![reason] });
     r.monthly_expenses = "4000".into();
-    assert_eq!(
-        decided(&r, &account(MIDDLE, 600_000)),
-        Decision::AutoApprove
-    );
+    assert_eq!(decided(&r, &account(MIDDLE, 600_000)), Decision::AutoApprove);
 }
 
 #[test]
 fn declaring_hardship_alone_does_not_hold_a_plan_back() {
     let mut r = raw("", "6", "monthly", &in_days(1));
     r.hardship_reason = Some("illness".into());
-    assert_eq!(
-        decided(&r, &account(MIDDLE, 600_000)),
-        Decision::AutoApprove
-    );
+    assert_eq!(decided(&r, &account(MIDDLE, 600_000)), Decision::AutoApprove);
 }
 
 #[test]

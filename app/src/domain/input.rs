@@ -7,10 +7,7 @@ pub fn normalize(input: &str) -> String {
         .chars()
         .map(|c| match c {
             '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => u32::from(c)
-                .checked_sub(0xFEE0)
-                .and_then(char::from_u32)
-                .unwrap_or(c),
+            '\u{FF01}'..='\u{FF5E}' => u32::from(c).checked_sub(0xFEE0).and_then(char::from_u32).unwrap_or(c),
             '。' => '.',
             _ => c,
         })

@@ -44,11 +44,7 @@ impl Locale {
             let mut parts = entry.split(';');
             let tag = parts.next().unwrap_or("");
             let q = parts
-                .find_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .or_else(|| p.trim().strip_prefix("Q="))
-                })
+                .find_map(|p| p.trim().strip_prefix("q=").or_else(|| p.trim().strip_prefix("Q=")))
                 .map_or(Some(1000), parse_q);
             let (Some(q), Some(locale)) = (q, Locale::parse(tag)) else {
                 continue;
@@ -85,12 +81,7 @@ fn parse_q(text: &str) -> Option<u16> {
 /// A calendar date for display in the given language.
 pub fn format_date(date: NaiveDate, locale: Locale) -> String {
     match locale {
-        Locale::En => format!(
-            "{} {} {}",
-            date.day(),
-            month_abbrev(date.month()),
-            date.year()
-        ),
+        Locale::En => format!("{} {} {}", date.day(), month_abbrev(date.month()), date.year()),
         Locale::ZhCn => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
     }
 }
@@ -138,18 +129,9 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_highest_q_value() {
-        assert_eq!(
-            Locale::from_accept_language("en;q=0.5, zh-CN;q=0.9"),
-            Locale::ZhCn
-        );
-        assert_eq!(
-            Locale::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
-            Locale::ZhCn
-        );
-        assert_eq!(
-            Locale::from_accept_language("fr-FR, en-US;q=0.7, zh;q=0.3"),
-            Locale::En
-        );
+        assert_eq!(Locale::from_accept_language("en;q=0.5, zh-CN;q=0.9"), Locale::ZhCn);
+        assert_eq!(Locale::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Locale::ZhCn);
+        assert_eq!(Locale::from_accept_language("fr-FR, en-US;q=0.7, zh;q=0.3"), Locale::En);
         assert_eq!(Locale::from_accept_language("en, zh"), Locale::En);
     }
 

@@ -2,6 +2,7 @@
 //! borrower's proposal. Pure functions without I/O or clock reads ("today" is passed in),
 //! compiled into both the server (authoritative) and the browser (live preview).
 
+pub mod adherence;
 pub mod affordability;
 pub mod consequences;
 pub mod decision;
@@ -21,9 +22,7 @@ pub use decision::{decide, Decision, DecisionOutcome, ReviewReason};
 pub use dpd::days_past_due;
 pub use locale::{format_date, Locale};
 pub use money::{parse_amount, AmountError, Currency, Money, MoneyError};
-pub use policy::{
-    AutoApproveLimits, Frequency, PlanPolicy, PolicyError, PolicyProblem, StagePolicy,
-};
+pub use policy::{AutoApproveLimits, Frequency, PlanPolicy, PolicyError, PolicyProblem, StagePolicy};
 pub use proposal::{AccountTerms, Field, HardshipReason, PlanError, PlanProposal, RawProposal};
 pub use schedule::{generate, DownPayment, Installment, Schedule, ScheduleError};
 pub use stage::{Stage, StageThresholds};

@@ -30,9 +30,7 @@ impl Currency {
     /// Accepts the ISO code in any letter case, surrounded by whitespace.
     pub fn parse(code: &str) -> Option<Currency> {
         let code = code.trim();
-        Currency::ALL
-            .into_iter()
-            .find(|c| c.code().eq_ignore_ascii_case(code))
+        Currency::ALL.into_iter().find(|c| c.code().eq_ignore_ascii_case(code))
     }
 
     pub fn minor_digits(&self) -> u8 {
@@ -49,9 +47,7 @@ impl Currency {
 
     /// Minor units in one major unit (100 for two minor digits).
     pub fn minor_per_major(&self) -> i64 {
-        10i64
-            .checked_pow(u32::from(self.minor_digits()))
-            .unwrap_or(1)
+        10i64.checked_pow(u32::from(self.minor_digits())).unwrap_or(1)
     }
 
     /// Symbols a borrower may type in front of an amount ("￥" is the full-width yen sign).
@@ -133,19 +129,13 @@ impl Money {
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(&other)?;
-        let minor = self
-            .minor
-            .checked_add(other.minor)
-            .ok_or(MoneyError::Overflow)?;
+        let minor = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
         Ok(Money::new(minor, self.currency))
     }
 
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(&other)?;
-        let minor = self
-            .minor
-            .checked_sub(other.minor)
-            .ok_or(MoneyError::Overflow)?;
+        let minor = self.minor.checked_sub(other.minor).ok_or(MoneyError::Overflow)?;
         Ok(Money::new(minor, self.currency))
     }
 
@@ -159,24 +149,14 @@ impl Money {
         if divisor == 0 {
             return Err(MoneyError::DivisionByZero);
         }
-        let q = self
-            .minor
-            .checked_div(divisor)
-            .ok_or(MoneyError::Overflow)?;
-        let r = self
-            .minor
-            .checked_rem(divisor)
-            .ok_or(MoneyError::Overflow)?;
+        let q = self.minor.checked_div(divisor).ok_or(MoneyError::Overflow)?;
+        let r = self.minor.checked_rem(divisor).ok_or(MoneyError::Overflow)?;
         Ok((Money::new(q, self.currency), Money::new(r, self.currency)))
     }
 
     /// `self * numerator / denominator`, rounded up, computed in i128 so it cannot overflow
     /// midway. Used for percentages and per-month equivalents.
-    pub fn checked_mul_div_ceil(
-        self,
-        numerator: i64,
-        denominator: i64,
-    ) -> Result<Money, MoneyError> {
+    pub fn checked_mul_div_ceil(self, numerator: i64, denominator: i64) -> Result<Money, MoneyError> {
         if denominator <= 0 {
             return Err(MoneyError::DivisionByZero);
         }
@@ -311,10 +291,7 @@ fn parse_magnitude(s: &str, currency: Currency) -> Result<i64, AmountError> {
     for b in int_part.bytes().filter(u8::is_ascii_digit) {
         value = push_digit(value, b).ok_or(max)?;
     }
-    let padded = frac
-        .bytes()
-        .chain(std::iter::repeat(b'0'))
-        .take(usize::from(digits));
+    let padded = frac.bytes().chain(std::iter::repeat(b'0')).take(usize::from(digits));
     for b in padded {
         value = push_digit(value, b).ok_or(max)?;
     }
@@ -325,9 +302,7 @@ fn parse_magnitude(s: &str, currency: Currency) -> Result<i64, AmountError> {
 }
 
 fn push_digit(value: i64, digit: u8) -> Option<i64> {
-    value
-        .checked_mul(10)?
-        .checked_add(i64::from(digit.checked_sub(b'0')?))
+    value.checked_mul(10)?.checked_add(i64::from(digit.checked_sub(b'0')?))
 }
 
 /// Digits only, or comma groups of three after a first group of one to three digits.

@@ -23,9 +23,7 @@ fn currency_codes_parse_in_any_case() {
 
 #[test]
 fn adding_different_currencies_is_a_mismatch() {
-    let err = cny(1)
-        .checked_add(Money::new(1, Currency::USD))
-        .unwrap_err();
+    let err = cny(1).checked_add(Money::new(1, Currency::USD)).unwrap_err();
     assert_eq!(
         err,
         MoneyError::CurrencyMismatch {
@@ -53,10 +51,7 @@ fn division_returns_quotient_and_remainder() {
 fn mul_div_ceil_rounds_up() {
     assert_eq!(cny(1001).checked_mul_div_ceil(10, 100), Ok(cny(101)));
     assert_eq!(cny(1000).checked_mul_div_ceil(10, 100), Ok(cny(100)));
-    assert_eq!(
-        cny(i64::MAX).checked_mul_div_ceil(52, 12),
-        Err(MoneyError::Overflow)
-    );
+    assert_eq!(cny(i64::MAX).checked_mul_div_ceil(52, 12), Err(MoneyError::Overflow));
 }
 
 #[test]
@@ -69,10 +64,7 @@ fn amounts_format_with_symbol_groups_and_two_decimals() {
     );
     assert_eq!(Money::new(5, Currency::EUR).format(Locale::En), "€0.05");
     assert_eq!(cny(-500).format(Locale::En), "-¥5.00");
-    assert_eq!(
-        cny(i64::MIN).format(Locale::En),
-        "-¥92,233,720,368,547,758.08"
-    );
+    assert_eq!(cny(i64::MIN).format(Locale::En), "-¥92,233,720,368,547,758.08");
 }
 
 #[test]
@@ -88,10 +80,7 @@ fn typed_amounts_in_common_shapes_are_accepted() {
     assert_eq!(ok(".5"), Ok(cny(50)));
     assert_eq!(ok("12."), Ok(cny(1200)));
     assert_eq!(ok("-0"), Ok(cny(0)));
-    assert_eq!(
-        parse_amount("$3", Currency::USD),
-        Ok(Money::new(300, Currency::USD))
-    );
+    assert_eq!(parse_amount("$3", Currency::USD), Ok(Money::new(300, Currency::USD)));
 }
 
 #[test]
@@ -99,20 +88,13 @@ fn typed_amounts_that_are_not_numbers_are_rejected() {
     for s in [
         "abc", ".", "1.2.3", "12,50", "1,23,456", ",123", "1 234", "1e5", "--5", "¥",
     ] {
-        assert_eq!(
-            parse_amount(s, Currency::CNY),
-            Err(AmountError::NotANumber),
-            "{s}"
-        );
+        assert_eq!(parse_amount(s, Currency::CNY), Err(AmountError::NotANumber), "{s}");
     }
 }
 
 #[test]
 fn empty_amount_is_reported_as_empty() {
-    assert_eq!(
-        parse_amount("  \u{3000}", Currency::CNY),
-        Err(AmountError::Empty)
-    );
+    assert_eq!(parse_amount("  \u{3000}", Currency::CNY), Err(AmountError::Empty));
 }
 
 #[test]
@@ -125,33 +107,18 @@ fn three_decimals_are_rejected_with_the_maximum() {
 
 #[test]
 fn negative_amounts_are_rejected_as_negative() {
-    assert_eq!(
-        parse_amount("-5", Currency::CNY),
-        Err(AmountError::Negative)
-    );
-    assert_eq!(
-        parse_amount("¥-5", Currency::CNY),
-        Err(AmountError::Negative)
-    );
-    assert_eq!(
-        parse_amount("-¥5", Currency::CNY),
-        Err(AmountError::Negative)
-    );
+    assert_eq!(parse_amount("-5", Currency::CNY), Err(AmountError::Negative));
+    assert_eq!(parse_amount("¥-5", Currency::CNY), Err(AmountError::Negative));
+    assert_eq!(parse_amount("-¥5", Currency::CNY), Err(AmountError::Negative));
 }
 
 #[test]
 fn amounts_at_the_maximum_are_accepted_and_one_over_is_too_large() {
     let max = Money::MAX_TYPED_MINOR;
-    assert_eq!(
-        parse_amount("9999999999999.99", Currency::CNY),
-        Ok(cny(max))
-    );
+    assert_eq!(parse_amount("9999999999999.99", Currency::CNY), Ok(cny(max)));
     let err = AmountError::TooLarge { max: cny(max) };
     assert_eq!(parse_amount("10000000000000.00", Currency::CNY), Err(err));
-    assert_eq!(
-        parse_amount("99999999999999999999999", Currency::CNY),
-        Err(err)
-    );
+    assert_eq!(parse_amount("99999999999999999999999", Currency::CNY), Err(err));
 }
 
 #[test]
@@ -165,10 +132,7 @@ fn another_currencys_symbol_is_reported_with_the_expected_currency() {
 #[test]
 fn plain_strings_read_back_to_the_same_amount() {
     for m in [0, 1, 99, 100, 123456, Money::MAX_TYPED_MINOR] {
-        assert_eq!(
-            parse_amount(&cny(m).to_plain_string(), Currency::CNY),
-            Ok(cny(m))
-        );
+        assert_eq!(parse_amount(&cny(m).to_plain_string(), Currency::CNY), Ok(cny(m)));
     }
 }
 

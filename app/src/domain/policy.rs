@@ -36,10 +36,7 @@ impl Frequency {
 
     /// Accepts the code in any case, plus "bi-weekly", "bi_weekly" and "fortnightly".
     pub fn parse(text: &str) -> Option<Frequency> {
-        let t = text
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', '_', ' '], "");
+        let t = text.trim().to_ascii_lowercase().replace(['-', '_', ' '], "");
         match t.as_str() {
             "weekly" => Some(Frequency::Weekly),
             "biweekly" | "fortnightly" => Some(Frequency::BiWeekly),
@@ -154,11 +151,7 @@ impl StagePolicy {
 
     /// The smallest down payment this stage accepts for a balance (never above the balance).
     pub fn min_down_payment(&self, balance: Money) -> Result<Money, MoneyError> {
-        down_payment_floor(
-            balance,
-            self.min_down_payment_minor,
-            self.min_down_payment_percent,
-        )
+        down_payment_floor(balance, self.min_down_payment_minor, self.min_down_payment_percent)
     }
 
     /// The smallest down payment that can still be auto-approved.
@@ -283,9 +276,6 @@ mod tests {
     #[test]
     fn auto_approve_down_payment_uses_the_stricter_percent() {
         let late = PlanPolicy::default().late;
-        assert_eq!(
-            late.auto_approve_min_down_payment(cny(100_000)),
-            Ok(cny(20_000))
-        );
+        assert_eq!(late.auto_approve_min_down_payment(cny(100_000)), Ok(cny(20_000)));
     }
 }

@@ -129,9 +129,7 @@ impl PlanProposal {
         }
         let affordability = parse_statement(raw, account.balance, &mut errors);
 
-        let (Some(down), Some(count), Some(frequency), Some(first)) =
-            (down, count, frequency, first)
-        else {
+        let (Some(down), Some(count), Some(frequency), Some(first)) = (down, count, frequency, first) else {
             return Err(errors);
         };
         let schedule = match generate(account.balance, down, count, frequency, first) {
@@ -178,12 +176,7 @@ impl PlanProposal {
 }
 
 /// Empty means no down payment. The minimum is checked here; the schedule checks the rest.
-fn parse_down_payment(
-    text: &str,
-    balance: Money,
-    rules: &StagePolicy,
-    errors: &mut Vec<PlanError>,
-) -> Option<Money> {
+fn parse_down_payment(text: &str, balance: Money, rules: &StagePolicy, errors: &mut Vec<PlanError>) -> Option<Money> {
     if normalize(text).is_empty() {
         return check_down(Money::zero(balance.currency), balance, rules, errors);
     }
@@ -199,12 +192,7 @@ fn parse_down_payment(
     }
 }
 
-fn check_down(
-    down: Money,
-    balance: Money,
-    rules: &StagePolicy,
-    errors: &mut Vec<PlanError>,
-) -> Option<Money> {
+fn check_down(down: Money, balance: Money, rules: &StagePolicy, errors: &mut Vec<PlanError>) -> Option<Money> {
     let error = if down.minor > balance.minor {
         PlanError::DownPaymentExceedsBalance { balance }
     } else if down.minor == balance.minor {
@@ -241,11 +229,7 @@ fn parse_installments(text: &str, rules: &StagePolicy, errors: &mut Vec<PlanErro
     None
 }
 
-fn parse_frequency(
-    text: &str,
-    rules: &StagePolicy,
-    errors: &mut Vec<PlanError>,
-) -> Option<Frequency> {
+fn parse_frequency(text: &str, rules: &StagePolicy, errors: &mut Vec<PlanError>) -> Option<Frequency> {
     let allowed = rules.allowed_frequencies.clone();
     if normalize(text).is_empty() {
         errors.push(PlanError::Required {
@@ -264,13 +248,9 @@ fn parse_frequency(
 /// Reads "2026-12-12", "2026/12/12", "2026.12.12" or "2026年12月12日".
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = normalize(text);
-    let t = t
-        .trim_end_matches('日')
-        .replace(['/', '.', '年', '月'], "-");
+    let t = t.trim_end_matches('日').replace(['/', '.', '年', '月'], "-");
     let mut parts = t.split('-');
-    let (Some(y), Some(m), Some(d), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return None;
     };
     let num = |s: &str, len: std::ops::RangeInclusive<usize>| {
@@ -296,12 +276,8 @@ fn parse_first_date(
     }
     let error = match (parse_date(text), first_payment_window(rules, today)) {
         (None, _) | (_, None) => PlanError::InvalidDate,
-        (Some(date), Some((earliest, _))) if date < earliest => {
-            PlanError::FirstPaymentTooSoon { earliest }
-        }
-        (Some(date), Some((_, latest))) if date > latest => {
-            PlanError::FirstPaymentTooLate { latest }
-        }
+        (Some(date), Some((earliest, _))) if date < earliest => PlanError::FirstPaymentTooSoon { earliest },
+        (Some(date), Some((_, latest))) if date > latest => PlanError::FirstPaymentTooLate { latest },
         (Some(date), _) => return Some(date),
     };
     errors.push(error);
@@ -318,11 +294,7 @@ fn parse_reason(text: Option<&str>, errors: &mut Vec<PlanError>) -> Option<Hards
 }
 
 /// Both figures or neither: half a statement cannot be assessed.
-fn parse_statement(
-    raw: &RawProposal,
-    balance: Money,
-    errors: &mut Vec<PlanError>,
-) -> Option<Affordability> {
+fn parse_statement(raw: &RawProposal, balance: Money, errors: &mut Vec<PlanError>) -> Option<Affordability> {
     let given = |s: &str| !normalize(s).is_empty();
     if !given(&raw.monthly_income) && !given(&raw.monthly_expenses) {
         return None;
@@ -346,13 +318,7 @@ fn parse_statement(
 
 /// Every installment but the last must reach the minimum; the last too unless the policy
 /// allows a smaller final one.
-fn check_minimum(
-    schedule: &Schedule,
-    balance: Money,
-    down: Money,
-    rules: &StagePolicy,
-    errors: &mut Vec<PlanError>,
-) {
+fn check_minimum(schedule: &Schedule, balance: Money, down: Money, rules: &StagePolicy, errors: &mut Vec<PlanError>) {
     let min = Money::new(rules.min_installment, balance.currency);
     let count = schedule.installments.len();
     let short = schedule.installments.iter().enumerate().find(|(i, inst)| {
@@ -361,13 +327,8 @@ fn check_minimum(
     });
     if let Some((_, inst)) = short {
         let remaining = balance.minor.saturating_sub(down.minor);
-        let fit = remaining
-            .checked_div(rules.min_installment)
-            .unwrap_or(0)
-            .max(0);
-        let max_installments = u32::try_from(fit)
-            .unwrap_or(u32::MAX)
-            .min(rules.max_installments);
+        let fit = remaining.checked_div(rules.min_installment).unwrap_or(0).max(0);
+        let max_installments = u32::try_from(fit).unwrap_or(u32::MAX).min(rules.max_installments);
         errors.push(PlanError::InstallmentBelowMinimum {
             min,
             actual: inst.amount,
@@ -377,12 +338,8 @@ fn check_minimum(
 }
 
 /// Earliest and latest first payment date a stage allows (for the form's date picker too).
-pub fn first_payment_window(
-    rules: &StagePolicy,
-    today: NaiveDate,
-) -> Option<(NaiveDate, NaiveDate)> {
-    let earliest =
-        today.checked_add_days(Days::new(u64::from(rules.first_payment_earliest_days)))?;
+pub fn first_payment_window(rules: &StagePolicy, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let earliest = today.checked_add_days(Days::new(u64::from(rules.first_payment_earliest_days)))?;
     let latest = today.checked_add_days(Days::new(u64::from(rules.first_payment_latest_days)))?;
     Some((earliest, latest))
 }

@@ -90,8 +90,7 @@ impl Schedule {
 
     /// Days from `today` to the last due date (0 if that is not after today).
     pub fn term_days(&self, today: NaiveDate) -> u32 {
-        self.last_due()
-            .map_or(0, |last| super::dpd::days_past_due(today, last))
+        self.last_due().map_or(0, |last| super::dpd::days_past_due(today, last))
     }
 }
 
@@ -127,9 +126,7 @@ pub fn generate(
         return Err(ScheduleError::NoInstallments);
     }
     if count > MAX_INSTALLMENTS {
-        return Err(ScheduleError::TooManyInstallments {
-            max: MAX_INSTALLMENTS,
-        });
+        return Err(ScheduleError::TooManyInstallments { max: MAX_INSTALLMENTS });
     }
     let remaining = balance.checked_sub(down_payment)?;
     if remaining.minor < i64::from(count) {
@@ -149,21 +146,14 @@ pub fn generate(
     let offset = u32::from(has_down);
     let mut installments = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     for (index, number) in (0..count).zip(1..=count) {
-        let periods = index
-            .checked_add(offset)
-            .ok_or(ScheduleError::DateOutOfRange)?;
-        let due =
-            period_date(first_date, frequency, periods).ok_or(ScheduleError::DateOutOfRange)?;
+        let periods = index.checked_add(offset).ok_or(ScheduleError::DateOutOfRange)?;
+        let due = period_date(first_date, frequency, periods).ok_or(ScheduleError::DateOutOfRange)?;
         let amount = if number == count {
             base.checked_add(remainder)?
         } else {
             base
         };
-        installments.push(Installment {
-            number,
-            due,
-            amount,
-        });
+        installments.push(Installment { number, due, amount });
     }
     Ok(Schedule {
         frequency,

@@ -30,12 +30,7 @@ fn monthly_dates_keep_the_day_of_month_clamped_to_month_end() {
     let s = generate(cny(400_000), cny(0), 4, Frequency::Monthly, d(2026, 1, 31)).unwrap();
     assert_eq!(
         dates(&s),
-        vec![
-            d(2026, 1, 31),
-            d(2026, 2, 28),
-            d(2026, 3, 31),
-            d(2026, 4, 30)
-        ]
+        vec![d(2026, 1, 31), d(2026, 2, 28), d(2026, 3, 31), d(2026, 4, 30)]
     );
     let s = generate(cny(200_000), cny(0), 2, Frequency::Monthly, d(2028, 1, 31)).unwrap();
     assert_eq!(dates(&s), vec![d(2028, 1, 31), d(2028, 2, 29)]);
@@ -44,24 +39,14 @@ fn monthly_dates_keep_the_day_of_month_clamped_to_month_end() {
 #[test]
 fn weekly_and_biweekly_dates_step_by_seven_and_fourteen_days() {
     let s = generate(cny(30_000), cny(0), 3, Frequency::Weekly, d(2026, 12, 24)).unwrap();
-    assert_eq!(
-        dates(&s),
-        vec![d(2026, 12, 24), d(2026, 12, 31), d(2027, 1, 7)]
-    );
+    assert_eq!(dates(&s), vec![d(2026, 12, 24), d(2026, 12, 31), d(2027, 1, 7)]);
     let s = generate(cny(30_000), cny(0), 2, Frequency::BiWeekly, d(2026, 2, 20)).unwrap();
     assert_eq!(dates(&s), vec![d(2026, 2, 20), d(2026, 3, 6)]);
 }
 
 #[test]
 fn a_down_payment_is_due_on_the_first_date_and_installments_one_period_later() {
-    let s = generate(
-        cny(100_000),
-        cny(10_000),
-        2,
-        Frequency::Monthly,
-        d(2026, 5, 10),
-    )
-    .unwrap();
+    let s = generate(cny(100_000), cny(10_000), 2, Frequency::Monthly, d(2026, 5, 10)).unwrap();
     assert_eq!(
         s.down_payment,
         Some(DownPayment {
@@ -79,31 +64,18 @@ fn a_down_payment_is_due_on_the_first_date_and_installments_one_period_later() {
 #[test]
 fn a_down_payment_of_the_whole_balance_is_not_a_plan() {
     let err = generate(cny(100), cny(100), 1, Frequency::Monthly, d(2026, 1, 1)).unwrap_err();
-    assert_eq!(
-        err,
-        ScheduleError::DownPaymentCoversBalance { balance: cny(100) }
-    );
+    assert_eq!(err, ScheduleError::DownPaymentCoversBalance { balance: cny(100) });
     assert!(generate(cny(100), cny(99), 1, Frequency::Monthly, d(2026, 1, 1)).is_ok());
 }
 
 #[test]
 fn zero_installments_and_more_than_the_hard_limit_are_refused() {
-    let f = |n| {
-        generate(
-            cny(1_000_000_000),
-            cny(0),
-            n,
-            Frequency::Weekly,
-            d(2026, 1, 1),
-        )
-    };
+    let f = |n| generate(cny(1_000_000_000), cny(0), n, Frequency::Weekly, d(2026, 1, 1));
     assert_eq!(f(0).unwrap_err(), ScheduleError::NoInstallments);
     assert!(f(MAX_INSTALLMENTS).is_ok());
     assert_eq!(
         f(MAX_INSTALLMENTS + 1).unwrap_err(),
-        ScheduleError::TooManyInstallments {
-            max: MAX_INSTALLMENTS
-        }
+        ScheduleError::TooManyInstallments { max: MAX_INSTALLMENTS }
     );
 }
 
@@ -143,8 +115,7 @@ fn any_date() -> impl Strategy<Value = NaiveDate> {
 }
 
 fn plausible_date() -> impl Strategy<Value = NaiveDate> {
-    (1i32..9999, 1u32..=12, 1u32..=31)
-        .prop_filter_map("valid", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+    (1i32..9999, 1u32..=12, 1u32..=31).prop_filter_map("valid", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
 }
 
 fn frequency() -> impl Strategy<Value = Frequency> {

@@ -108,9 +108,6 @@ mod tests {
         for s in Stage::ALL {
             assert_eq!(Stage::parse(s.code()), Some(s));
         }
-        assert_eq!(
-            serde_json::to_string(&Stage::Middle).unwrap(),
-            r#""middle""#
-        );
+        assert_eq!(serde_json::to_string(&Stage::Middle).unwrap(), r#""middle""#);
     }
 }

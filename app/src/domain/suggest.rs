@@ -146,17 +146,9 @@ fn preferred_frequency(rules: &StagePolicy) -> Option<Frequency> {
 /// exact floor when rounding would reach the balance. None when no plan is possible.
 fn suggested_down_payment(rules: &StagePolicy, balance: Money) -> Option<Money> {
     let floor = rules.auto_approve_min_down_payment(balance).ok()?;
-    let rounded = floor
-        .checked_mul_div_ceil(1, balance.currency.minor_per_major())
-        .ok()?;
-    let rounded = rounded
-        .checked_mul_int(balance.currency.minor_per_major())
-        .ok()?;
-    let down = if rounded.minor < balance.minor {
-        rounded
-    } else {
-        floor
-    };
+    let rounded = floor.checked_mul_div_ceil(1, balance.currency.minor_per_major()).ok()?;
+    let rounded = rounded.checked_mul_int(balance.currency.minor_per_major()).ok()?;
+    let down = if rounded.minor < balance.minor { rounded } else { floor };
     (down.minor < balance.minor).then_some(down)
 }
 

@@ -65,13 +65,7 @@ fn a_budget_too_small_for_any_plan_gives_no_suggestions() {
         monthly_income: cny(1000),
         monthly_expenses: cny(1000),
     };
-    assert!(suggestions(
-        &account(45, 600_000),
-        &PlanPolicy::default(),
-        today(),
-        Some(&budget)
-    )
-    .is_empty());
+    assert!(suggestions(&account(45, 600_000), &PlanPolicy::default(), today(), Some(&budget)).is_empty());
 }
 
 #[test]

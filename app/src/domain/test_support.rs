@@ -88,16 +88,14 @@ pub fn any_raw() -> impl Strategy<Value = RawProposal> {
         any_text(),
         any_text(),
     )
-        .prop_map(
-            |(down, n, f, first, reason, note, income, expenses)| RawProposal {
-                down_payment: down,
-                installments: n,
-                frequency: f,
-                first_payment_date: first,
-                hardship_reason: reason,
-                hardship_note: note,
-                monthly_income: income,
-                monthly_expenses: expenses,
-            },
-        )
+        .prop_map(|(down, n, f, first, reason, note, income, expenses)| RawProposal {
+            down_payment: down,
+            installments: n,
+            frequency: f,
+            first_payment_date: first,
+            hardship_reason: reason,
+            hardship_note: note,
+            monthly_income: income,
+            monthly_expenses: expenses,
+        })
 }

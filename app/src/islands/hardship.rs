@@ -22,11 +22,7 @@ pub fn reason_text(reason: HardshipReason, locale: Locale) -> &'static str {
 }
 
 #[island]
-pub fn HardshipForm(
-    account_id: i64,
-    locale: Locale,
-    current: Option<HardshipRecord>,
-) -> impl IntoView {
+pub fn HardshipForm(account_id: i64, locale: Locale, current: Option<HardshipRecord>) -> impl IntoView {
     let action = ServerAction::<RecordHardship>::new();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -37,9 +33,7 @@ pub fn HardshipForm(
         }
     });
     let error = move || match action.value().get() {
-        Some(Err(e)) => Some(
-            view! { <p class="notice notice-error" role="alert">{error_message(&e, locale)}</p> },
-        ),
+        Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert">{error_message(&e, locale)}</p> }),
         _ => None,
     };
     let status = move || match recorded.get() {

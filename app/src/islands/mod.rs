@@ -2,3 +2,5 @@
 //! serialisable props, because they hydrate on their own, outside the server's context.
 
 pub mod hardship;
+pub mod plan_builder;
+pub mod print;

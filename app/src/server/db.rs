@@ -40,11 +40,7 @@ impl std::fmt::Display for DbOpenError {
                 "database URL {url:?} is not understood: use sqlite:PATH or postgres://USER@HOST/DB"
             ),
             Self::Unwritable { path, reason } => {
-                write!(
-                    f,
-                    "cannot open the SQLite database at {}: {reason}",
-                    path.display()
-                )
+                write!(f, "cannot open the SQLite database at {}: {reason}", path.display())
             }
             Self::Unreachable { url, reason } => {
                 write!(f, "cannot connect to the database at {url}: {reason}")
@@ -111,10 +107,7 @@ fn check_sqlite_path(path: &Path) -> Result<(), DbOpenError> {
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
-        return Err(unwritable(format!(
-            "the folder {} does not exist",
-            dir.display()
-        )));
+        return Err(unwritable(format!("the folder {} does not exist", dir.display())));
     }
     // Opening for append creates the file when missing and proves we may write to it.
     std::fs::OpenOptions::new()
@@ -133,10 +126,7 @@ impl Db {
         let (connect_url, backend) = match &target {
             Target::SqliteFile(path) => {
                 check_sqlite_path(path)?;
-                (
-                    format!("sqlite://{}?mode=rwc", path.display()),
-                    Backend::Sqlite,
-                )
+                (format!("sqlite://{}?mode=rwc", path.display()), Backend::Sqlite)
             }
             // One shared in-memory database for the whole pool (tests).
             Target::SqliteMemory => ("sqlite::memory:".to_owned(), Backend::Sqlite),
@@ -223,30 +213,15 @@ mod tests {
 
     #[test]
     fn a_password_in_a_postgres_url_is_redacted() {
-        assert_eq!(
-            redact("postgres://app:secret@db/rd"),
-            "postgres://app:***@db/rd"
-        );
+        assert_eq!(redact("postgres://app:secret@db/rd"), "postgres://app:***@db/rd");
         assert_eq!(redact("sqlite:repaydesk.db"), "sqlite:repaydesk.db");
     }
 
     #[test]
     fn unknown_url_schemes_are_refused_before_any_io() {
-        assert!(matches!(
-            parse_url("mysql://x/y"),
-            Err(DbOpenError::UnsupportedUrl(_))
-        ));
-        assert!(matches!(
-            parse_url("sqlite:"),
-            Err(DbOpenError::UnsupportedUrl(_))
-        ));
-        assert!(matches!(
-            parse_url("sqlite://data/r.db"),
-            Ok(Target::SqliteFile(_))
-        ));
-        assert!(matches!(
-            parse_url("postgres://u@h/db"),
-            Ok(Target::Postgres(_))
-        ));
+        assert!(matches!(parse_url("mysql://x/y"), Err(DbOpenError::UnsupportedUrl(_))));
+        assert!(matches!(parse_url("sqlite:"), Err(DbOpenError::UnsupportedUrl(_))));
+        assert!(matches!(parse_url("sqlite://data/r.db"), Ok(Target::SqliteFile(_))));
+        assert!(matches!(parse_url("postgres://u@h/db"), Ok(Target::Postgres(_))));
     }
 }

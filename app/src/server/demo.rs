@@ -65,14 +65,7 @@ const BORROWERS: &[DemoBorrower] = &[
                 15_000,
                 12,
             ),
-            (
-                "CC-2026-000102",
-                "Jinhai Bank Credit Card",
-                560_000,
-                48_230,
-                20_000,
-                47,
-            ),
+            ("CC-2026-000102", "Jinhai Bank Credit Card", 560_000, 48_230, 20_000, 47),
         ],
     },
     DemoBorrower {
@@ -123,9 +116,7 @@ pub async fn seed_if_empty(db: &Db, today: NaiveDate) -> Result<bool, String> {
             date_of_birth: Some(borrower.date_of_birth),
             password_hash: hash.as_deref(),
         };
-        let borrower_id = users::insert(&mut *tx, &user)
-            .await
-            .map_err(|e| e.to_string())?;
+        let borrower_id = users::insert(&mut *tx, &user).await.map_err(|e| e.to_string())?;
         for &(reference, lender_name, principal, interest, fees, dpd) in borrower.accounts {
             let cny = |minor| Money::new(minor, Currency::CNY);
             let account = accounts::NewAccount {
@@ -138,9 +129,7 @@ pub async fn seed_if_empty(db: &Db, today: NaiveDate) -> Result<bool, String> {
                 oldest_unpaid_due: today.checked_sub_days(Days::new(dpd)).unwrap_or(today),
                 as_of: today,
             };
-            accounts::insert(&mut *tx, &account)
-                .await
-                .map_err(|e| e.to_string())?;
+            accounts::insert(&mut *tx, &account).await.map_err(|e| e.to_string())?;
         }
     }
     for login in LOGINS.iter().filter(|l| l.role.is_staff()) {
@@ -158,9 +147,7 @@ pub async fn seed_if_empty(db: &Db, today: NaiveDate) -> Result<bool, String> {
             date_of_birth: None,
             password_hash: Some(&hash),
         };
-        users::insert(&mut *tx, &user)
-            .await
-            .map_err(|e| e.to_string())?;
+        users::insert(&mut *tx, &user).await.map_err(|e| e.to_string())?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(true)

@@ -61,15 +61,7 @@ pub async fn prove(
     Extension(viewer): Extension<Viewer>,
     Form(form): Form<ProofForm>,
 ) -> Response {
-    match service::prove_identity(
-        &state,
-        &viewer,
-        &form.reference,
-        &form.date_of_birth,
-        &form.phone_last4,
-    )
-    .await
-    {
+    match service::prove_identity(&state, &viewer, &form.reference, &form.date_of_birth, &form.phone_last4).await {
         Ok(ticket) => see_other(
             "/first-access/password",
             Some(ticket_cookie(
@@ -99,14 +91,7 @@ pub async fn choose_password(
     let outcome = if ticket.is_empty() {
         Err(AppError::invalid("ticket", "first_access_expired"))
     } else {
-        service::choose_password(
-            &state,
-            &viewer,
-            ticket,
-            &form.new_password,
-            &form.confirmation,
-        )
-        .await
+        service::choose_password(&state, &viewer, ticket, &form.new_password, &form.confirmation).await
     };
     match outcome {
         Ok(token) => {
@@ -114,12 +99,9 @@ pub async fn choose_password(
             if let Some(old) = cookie(&headers, session::COOKIE_NAME) {
                 let _ = session::destroy(&state.db, old).await;
             }
-            let mut response =
-                see_other("/accounts", Some(session::cookie(&token, &state.sessions)));
+            let mut response = see_other("/accounts", Some(session::cookie(&token, &state.sessions)));
             if let Ok(value) = ticket_cookie("", 0, state.sessions.secure_cookie).parse() {
-                response
-                    .headers_mut()
-                    .append(axum::http::header::SET_COOKIE, value);
+                response.headers_mut().append(axum::http::header::SET_COOKIE, value);
             }
             response
         }

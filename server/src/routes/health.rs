@@ -12,10 +12,7 @@ pub async fn healthz() -> Json<Value> {
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     if state.db.is_ready().await {
-        (
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "database": "ok" })),
-        )
+        (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" })))
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,

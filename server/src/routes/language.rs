@@ -31,10 +31,7 @@ pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>) -> Resp
     );
     (
         StatusCode::SEE_OTHER,
-        [
-            (header::LOCATION, local_path(query.next)),
-            (header::SET_COOKIE, cookie),
-        ],
+        [(header::LOCATION, local_path(query.next)), (header::SET_COOKIE, cookie)],
     )
         .into_response()
 }

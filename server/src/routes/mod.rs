@@ -1,11 +1,12 @@
 //! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in, sign-out and
-//! first-access forms, and the language switch. `table()` is the one list the router is built
+//! first-access and plan forms, and the language switch. `table()` is the one list the router is built
 //! from and `server routes` prints, so the access-matrix test sees every endpoint.
 
 mod auth;
 mod first_access;
 mod health;
 mod language;
+mod plans;
 
 use app::server::AppState;
 use axum::handler::Handler;
@@ -46,6 +47,7 @@ pub fn table() -> Vec<Route> {
             first_access::choose_password,
         ),
         route(Method::GET, "/lang/{code}", language::switch),
+        route(Method::POST, "/plans/submit", plans::submit),
     ]
 }
 

@@ -41,36 +41,15 @@ pub enum PolicyProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StageProblem {
     NoFrequencies,
-    MaxInstallmentsOutOfRange {
-        max: u32,
-        limit: u32,
-    },
+    MaxInstallmentsOutOfRange { max: u32, limit: u32 },
     MaxTermZero,
-    NegativeMinInstallment {
-        min: i64,
-    },
-    NegativeMinDownPayment {
-        min: i64,
-    },
-    PercentAbove100 {
-        percent: u8,
-    },
-    FirstPaymentWindowInverted {
-        earliest_days: u32,
-        latest_days: u32,
-    },
-    FirstPaymentBeyondTerm {
-        latest_days: u32,
-        max_term_days: u32,
-    },
-    AutoApproveInstallmentsAboveMax {
-        auto: u32,
-        max: u32,
-    },
-    AutoApproveTermAboveMax {
-        auto: u32,
-        max: u32,
-    },
+    NegativeMinInstallment { min: i64 },
+    NegativeMinDownPayment { min: i64 },
+    PercentAbove100 { percent: u8 },
+    FirstPaymentWindowInverted { earliest_days: u32, latest_days: u32 },
+    FirstPaymentBeyondTerm { latest_days: u32, max_term_days: u32 },
+    AutoApproveInstallmentsAboveMax { auto: u32, max: u32 },
+    AutoApproveTermAboveMax { auto: u32, max: u32 },
 }
 
 impl PlanPolicy {
@@ -120,19 +99,14 @@ fn stage_problems(s: &StagePolicy) -> Vec<StageProblem> {
         out.push(StageProblem::MaxTermZero);
     }
     if s.min_installment < 0 {
-        out.push(StageProblem::NegativeMinInstallment {
-            min: s.min_installment,
-        });
+        out.push(StageProblem::NegativeMinInstallment { min: s.min_installment });
     }
     if s.min_down_payment_minor < 0 {
         out.push(StageProblem::NegativeMinDownPayment {
             min: s.min_down_payment_minor,
         });
     }
-    for percent in [
-        s.min_down_payment_percent,
-        s.auto_approve.min_down_payment_percent,
-    ] {
+    for percent in [s.min_down_payment_percent, s.auto_approve.min_down_payment_percent] {
         if percent > 100 {
             out.push(StageProblem::PercentAbove100 { percent });
         }
@@ -200,18 +174,14 @@ mod tests {
             problem,
         };
         assert!(problems.contains(&late(StageProblem::NoFrequencies)));
-        assert!(
-            problems.contains(&late(StageProblem::MaxInstallmentsOutOfRange {
-                max: MAX_INSTALLMENTS + 1,
-                limit: MAX_INSTALLMENTS
-            }))
-        );
-        assert!(
-            problems.contains(&late(StageProblem::FirstPaymentWindowInverted {
-                earliest_days: 30,
-                latest_days: 10
-            }))
-        );
+        assert!(problems.contains(&late(StageProblem::MaxInstallmentsOutOfRange {
+            max: MAX_INSTALLMENTS + 1,
+            limit: MAX_INSTALLMENTS
+        })));
+        assert!(problems.contains(&late(StageProblem::FirstPaymentWindowInverted {
+            earliest_days: 30,
+            latest_days: 10
+        })));
         assert!(problems.contains(&PolicyProblem::Stage {
             stage: Stage::Early,
             problem: StageProblem::NegativeMinInstallment { min: -1 }

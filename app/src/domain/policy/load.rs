@@ -84,12 +84,10 @@ mod ssr {
     impl PlanPolicy {
         /// Reads a policy file; see the module doc for how gaps and typos are handled.
         pub fn from_toml(text: &str) -> Result<PlanPolicy, PolicyError> {
-            let given: Table = text
-                .parse()
-                .map_err(|e: toml::de::Error| PolicyError::Syntax {
-                    message: e.message().to_string(),
-                    line: e.span().and_then(|s| line_of(text, s.start)),
-                })?;
+            let given: Table = text.parse().map_err(|e: toml::de::Error| PolicyError::Syntax {
+                message: e.message().to_string(),
+                line: e.span().and_then(|s| line_of(text, s.start)),
+            })?;
             let mut merged = match Value::try_from(PlanPolicy::default()) {
                 Ok(Value::Table(t)) => t,
                 _ => Table::new(),
@@ -128,9 +126,7 @@ mod ssr {
 
     fn line_of(text: &str, byte: usize) -> Option<u32> {
         let before = text.get(..byte)?;
-        u32::try_from(before.matches('\n').count())
-            .ok()?
-            .checked_add(1)
+        u32::try_from(before.matches('\n').count()).ok()?.checked_add(1)
     }
 }
 
@@ -143,10 +139,7 @@ mod tests {
 
     #[test]
     fn the_default_policy_text_equals_the_default_policy() {
-        assert_eq!(
-            PlanPolicy::from_toml(DEFAULT_POLICY_TOML),
-            Ok(PlanPolicy::default())
-        );
+        assert_eq!(PlanPolicy::from_toml(DEFAULT_POLICY_TOML), Ok(PlanPolicy::default()));
     }
 
     #[test]
@@ -198,10 +191,7 @@ mod tests {
     #[test]
     fn a_syntax_error_carries_its_line() {
         let err = PlanPolicy::from_toml("version = \"x\"\n[early\n").unwrap_err();
-        assert!(
-            matches!(err, PolicyError::Syntax { line: Some(2), .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, PolicyError::Syntax { line: Some(2), .. }), "{err:?}");
     }
 
     #[test]

@@ -29,10 +29,7 @@ fn a_hardship_note_at_the_limit_is_accepted_and_one_character_more_is_too_long()
     r.hardship_note.push('业');
     assert_eq!(
         errors_of(&r, &acct),
-        vec![PlanError::HardshipNoteTooLong {
-            max: 500,
-            actual: 501
-        }]
+        vec![PlanError::HardshipNoteTooLong { max: 500, actual: 501 }]
     );
 }
 
@@ -41,10 +38,7 @@ fn hardship_reasons_are_read_from_their_codes() {
     let acct = account(MIDDLE, 600_000);
     let mut r = raw("", "6", "monthly", &in_days(1));
     r.hardship_reason = Some("job_loss".into());
-    assert_eq!(
-        parse(&r, &acct).unwrap().hardship_reason,
-        Some(HardshipReason::JobLoss)
-    );
+    assert_eq!(parse(&r, &acct).unwrap().hardship_reason, Some(HardshipReason::JobLoss));
     r.hardship_reason = Some(" ".into());
     assert_eq!(parse(&r, &acct).unwrap().hardship_reason, None);
     r.hardship_reason = Some("bad luck".into());
@@ -113,9 +107,7 @@ fn amounts_in_another_currency_are_refused() {
 }
 
 fn policy_allows_smaller_final(p: &PlanProposal) -> bool {
-    PlanPolicy::default()
-        .for_stage(p.stage)
-        .allow_smaller_final_installment
+    PlanPolicy::default().for_stage(p.stage).allow_smaller_final_installment
 }
 
 proptest! {

@@ -110,17 +110,14 @@ impl PlanError {
         match self {
             NotOverdue | NothingOwed | TermTooLong { .. } | Schedule { .. } => Field::Plan,
             Required { field } | Amount { field, .. } => *field,
-            InvalidNumber
-            | TooFewInstallments { .. }
-            | TooManyInstallments { .. }
-            | InstallmentBelowMinimum { .. } => Field::Installments,
-            InvalidFrequency { .. } | FrequencyNotAllowed { .. } => Field::Frequency,
-            InvalidDate | FirstPaymentTooSoon { .. } | FirstPaymentTooLate { .. } => {
-                Field::FirstPaymentDate
+            InvalidNumber | TooFewInstallments { .. } | TooManyInstallments { .. } | InstallmentBelowMinimum { .. } => {
+                Field::Installments
             }
-            DownPaymentBelowMinimum { .. }
-            | DownPaymentExceedsBalance { .. }
-            | DownPaymentCoversBalance { .. } => Field::DownPayment,
+            InvalidFrequency { .. } | FrequencyNotAllowed { .. } => Field::Frequency,
+            InvalidDate | FirstPaymentTooSoon { .. } | FirstPaymentTooLate { .. } => Field::FirstPaymentDate,
+            DownPaymentBelowMinimum { .. } | DownPaymentExceedsBalance { .. } | DownPaymentCoversBalance { .. } => {
+                Field::DownPayment
+            }
             UnknownHardshipReason => Field::HardshipReason,
             HardshipNoteTooLong { .. } => Field::HardshipNote,
         }

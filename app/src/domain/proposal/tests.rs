@@ -23,11 +23,7 @@ fn in_days(n: u64) -> String {
 
 #[test]
 fn a_proposal_within_policy_parses_into_a_schedule() {
-    let p = parse(
-        &raw("", "6", "monthly", &in_days(5)),
-        &account(MIDDLE, 600_000),
-    )
-    .unwrap();
+    let p = parse(&raw("", "6", "monthly", &in_days(5)), &account(MIDDLE, 600_000)).unwrap();
     assert_eq!(p.stage, Stage::Middle);
     assert_eq!(p.dpd, 45);
     assert_eq!(p.installments, 6);
@@ -97,10 +93,7 @@ fn installments_at_the_maximum_are_accepted_and_one_more_is_too_many() {
         errors_of(&raw("", "53", "weekly", &in_days(1)), &acct),
         vec![PlanError::TooManyInstallments { max: 52 }]
     );
-    let huge = errors_of(
-        &raw("", "99999999999999999999", "weekly", &in_days(1)),
-        &acct,
-    );
+    let huge = errors_of(&raw("", "99999999999999999999", "weekly", &in_days(1)), &acct);
     assert_eq!(huge, vec![PlanError::TooManyInstallments { max: 52 }]);
 }
 
@@ -124,20 +117,13 @@ fn zero_installments_are_too_few_and_words_are_not_a_number() {
 
 #[test]
 fn installment_exactly_at_the_minimum_is_accepted() {
-    let p = parse(
-        &raw("", "12", "monthly", &in_days(1)),
-        &account(MIDDLE, 120_000),
-    )
-    .unwrap();
+    let p = parse(&raw("", "12", "monthly", &in_days(1)), &account(MIDDLE, 120_000)).unwrap();
     assert_eq!(p.schedule.regular_amount(), Some(cny(10_000)));
 }
 
 #[test]
 fn installment_below_minimum_is_rejected_with_the_minimum() {
-    let errors = errors_of(
-        &raw("", "13", "monthly", &in_days(1)),
-        &account(MIDDLE, 120_000),
-    );
+    let errors = errors_of(&raw("", "13", "monthly", &in_days(1)), &account(MIDDLE, 120_000));
     assert_eq!(
         errors,
         vec![PlanError::InstallmentBelowMinimum {
@@ -151,20 +137,13 @@ fn installment_below_minimum_is_rejected_with_the_minimum() {
 
 #[test]
 fn a_single_small_installment_is_accepted_where_the_policy_allows_a_smaller_final_one() {
-    let p = parse(
-        &raw("", "1", "monthly", &in_days(1)),
-        &account(EARLY, 5_000),
-    )
-    .unwrap();
+    let p = parse(&raw("", "1", "monthly", &in_days(1)), &account(EARLY, 5_000)).unwrap();
     assert_eq!(p.schedule.final_amount(), Some(cny(5_000)));
 }
 
 #[test]
 fn a_single_small_installment_is_rejected_where_the_policy_does_not_allow_it() {
-    let errors = errors_of(
-        &raw("5", "1", "monthly", &in_days(1)),
-        &account(LATE, 5_000),
-    );
+    let errors = errors_of(&raw("5", "1", "monthly", &in_days(1)), &account(LATE, 5_000));
     assert_eq!(
         errors,
         vec![PlanError::InstallmentBelowMinimum {
@@ -191,20 +170,14 @@ fn more_installments_than_fen_owed_is_too_many() {
 
 #[test]
 fn a_frequency_the_stage_does_not_allow_is_rejected_with_the_allowed_ones() {
-    let errors = errors_of(
-        &raw("200", "6", "weekly", &in_days(1)),
-        &account(LATE, 200_000),
-    );
+    let errors = errors_of(&raw("200", "6", "weekly", &in_days(1)), &account(LATE, 200_000));
     assert_eq!(
         errors,
         vec![PlanError::FrequencyNotAllowed {
             allowed: vec![Frequency::BiWeekly, Frequency::Monthly]
         }]
     );
-    let errors = errors_of(
-        &raw("200", "6", "daily", &in_days(1)),
-        &account(LATE, 200_000),
-    );
+    let errors = errors_of(&raw("200", "6", "daily", &in_days(1)), &account(LATE, 200_000));
     assert_eq!(
         errors,
         vec![PlanError::InvalidFrequency {
@@ -255,10 +228,7 @@ fn dates_are_read_in_common_written_forms_and_impossible_dates_are_invalid() {
     ] {
         assert_eq!(parse_date(bad), None, "{bad}");
     }
-    let errors = errors_of(
-        &raw("", "6", "monthly", "2026-02-30"),
-        &account(MIDDLE, 600_000),
-    );
+    let errors = errors_of(&raw("", "6", "monthly", "2026-02-30"), &account(MIDDLE, 600_000));
     assert_eq!(errors, vec![PlanError::InvalidDate]);
 }
 
@@ -268,20 +238,8 @@ fn a_term_at_the_maximum_is_accepted_and_one_day_more_is_too_long() {
     // 6 monthly from 2026-06-16: last on 2026-11-16, 154 days after today.
     policy.middle.max_term_days = 154;
     let acct = account(MIDDLE, 600_000);
-    assert!(PlanProposal::parse(
-        &raw("", "6", "monthly", &in_days(1)),
-        &acct,
-        &policy,
-        today()
-    )
-    .is_ok());
-    let errors = PlanProposal::parse(
-        &raw("", "6", "monthly", &in_days(2)),
-        &acct,
-        &policy,
-        today(),
-    )
-    .unwrap_err();
+    assert!(PlanProposal::parse(&raw("", "6", "monthly", &in_days(1)), &acct, &policy, today()).is_ok());
+    let errors = PlanProposal::parse(&raw("", "6", "monthly", &in_days(2)), &acct, &policy, today()).unwrap_err();
     assert_eq!(
         errors,
         vec![PlanError::TermTooLong {
@@ -297,14 +255,8 @@ fn a_down_payment_at_the_minimum_is_accepted_and_one_fen_less_is_below_it() {
     let acct = account(LATE, 200_000);
     assert!(parse(&raw("200", "6", "monthly", &in_days(1)), &acct).is_ok());
     let errors = errors_of(&raw("199.99", "6", "monthly", &in_days(1)), &acct);
-    assert_eq!(
-        errors,
-        vec![PlanError::DownPaymentBelowMinimum { min: cny(20_000) }]
-    );
-    assert_eq!(
-        errors_of(&raw("", "6", "monthly", &in_days(1)), &acct),
-        errors
-    );
+    assert_eq!(errors, vec![PlanError::DownPaymentBelowMinimum { min: cny(20_000) }]);
+    assert_eq!(errors_of(&raw("", "6", "monthly", &in_days(1)), &acct), errors);
 }
 
 #[test]
@@ -313,25 +265,18 @@ fn a_down_payment_of_the_balance_or_more_is_not_a_plan() {
     let covers = errors_of(&raw("2000", "6", "monthly", &in_days(1)), &acct);
     assert_eq!(
         covers,
-        vec![PlanError::DownPaymentCoversBalance {
-            balance: cny(200_000)
-        }]
+        vec![PlanError::DownPaymentCoversBalance { balance: cny(200_000) }]
     );
     let exceeds = errors_of(&raw("2000.01", "6", "monthly", &in_days(1)), &acct);
     assert_eq!(
         exceeds,
-        vec![PlanError::DownPaymentExceedsBalance {
-            balance: cny(200_000)
-        }]
+        vec![PlanError::DownPaymentExceedsBalance { balance: cny(200_000) }]
     );
 }
 
 #[test]
 fn a_negative_down_payment_is_an_amount_error_on_that_field() {
-    let errors = errors_of(
-        &raw("-5", "6", "monthly", &in_days(1)),
-        &account(MIDDLE, 200_000),
-    );
+    let errors = errors_of(&raw("-5", "6", "monthly", &in_days(1)), &account(MIDDLE, 200_000));
     assert_eq!(
         errors,
         vec![PlanError::Amount {

@@ -3,9 +3,7 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
@@ -65,9 +63,7 @@ pub fn check_strength(password: &str) -> Result<(), WeakPassword> {
         return Err(WeakPassword::TooShort { min: MIN_LENGTH });
     }
     let lowered = password.to_lowercase();
-    if COMMON.contains(&lowered.as_str())
-        || lowered.chars().all(|c| Some(c) == lowered.chars().next())
-    {
+    if COMMON.contains(&lowered.as_str()) || lowered.chars().all(|c| Some(c) == lowered.chars().next()) {
         return Err(WeakPassword::TooCommon);
     }
     Ok(())
@@ -82,8 +78,7 @@ fn hasher() -> Argon2<'static> {
 /// At most this many hashes run at once; each holds 19 MiB.
 fn permits() -> &'static Semaphore {
     static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS
-        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+    PERMITS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 }
 
 pub fn hash_blocking(password: &str) -> Result<String, String> {
@@ -119,10 +114,7 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-            && known
+        hasher().verify_password(password.as_bytes(), &parsed).is_ok() && known
     })
     .await
     .unwrap_or(false)
@@ -134,20 +126,14 @@ mod tests {
 
     #[test]
     fn a_password_of_eleven_characters_is_too_short_and_twelve_is_enough() {
-        assert_eq!(
-            check_strength("abcdefgh123"),
-            Err(WeakPassword::TooShort { min: 12 })
-        );
+        assert_eq!(check_strength("abcdefgh123"), Err(WeakPassword::TooShort { min: 12 }));
         assert_eq!(check_strength("correct-h0rse"), Ok(()));
     }
 
     #[test]
     fn common_and_repeated_passwords_are_refused_whatever_their_case() {
         assert_eq!(check_strength("Password1234"), Err(WeakPassword::TooCommon));
-        assert_eq!(
-            check_strength("zzzzzzzzzzzzzz"),
-            Err(WeakPassword::TooCommon)
-        );
+        assert_eq!(check_strength("zzzzzzzzzzzzzz"), Err(WeakPassword::TooCommon));
     }
 
     #[tokio::test]

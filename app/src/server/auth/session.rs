@@ -55,11 +55,7 @@ pub(crate) fn new_token() -> String {
 }
 
 /// Starts a new session for `user_id` and returns the cookie token (shown once, never stored).
-pub async fn create(
-    db: &Db,
-    user_id: i64,
-    settings: &SessionSettings,
-) -> Result<String, sqlx::Error> {
+pub async fn create(db: &Db, user_id: i64, settings: &SessionSettings) -> Result<String, sqlx::Error> {
     let token = new_token();
     let now = now_ms();
     sqlx::query(
@@ -77,11 +73,7 @@ pub async fn create(
 }
 
 /// The user behind a cookie token, if the session is alive; a dead one is deleted.
-pub async fn resolve(
-    db: &Db,
-    token: &str,
-    settings: &SessionSettings,
-) -> Result<Option<CurrentUser>, sqlx::Error> {
+pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result<Option<CurrentUser>, sqlx::Error> {
     let token_hash = hash_token(token);
     let row = sqlx::query(
         "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.full_name \
@@ -123,11 +115,7 @@ pub async fn destroy(db: &Db, token: &str) -> Result<(), sqlx::Error> {
 
 /// The `Set-Cookie` value carrying a session token.
 pub fn cookie(token: &str, settings: &SessionSettings) -> String {
-    let secure = if settings.secure_cookie {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if settings.secure_cookie { "; Secure" } else { "" };
     format!(
         "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         settings.absolute_timeout.as_secs()
@@ -136,10 +124,6 @@ pub fn cookie(token: &str, settings: &SessionSettings) -> String {
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clearing_cookie(settings: &SessionSettings) -> String {
-    let secure = if settings.secure_cookie {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if settings.secure_cookie { "; Secure" } else { "" };
     format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }

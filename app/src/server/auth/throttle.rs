@@ -80,17 +80,11 @@ impl Attempt<'_> {
 
 fn minutes_until(until: i64, now: i64) -> u32 {
     let ms = (until - now).max(0);
-    u32::try_from((ms + 59_999) / 60_000)
-        .unwrap_or(u32::MAX)
-        .max(1)
+    u32::try_from((ms + 59_999) / 60_000).unwrap_or(u32::MAX).max(1)
 }
 
 /// The lock in force for this attempt, if any (the longer one when both keys are locked).
-pub async fn check(
-    db: &Db,
-    settings: &ThrottleSettings,
-    attempt: &Attempt<'_>,
-) -> Result<Option<Lock>, sqlx::Error> {
+pub async fn check(db: &Db, settings: &ThrottleSettings, attempt: &Attempt<'_>) -> Result<Option<Lock>, sqlx::Error> {
     let now = now_ms();
     let window = settings.window.as_millis() as i64;
     let mut lock: Option<Lock> = None;
@@ -99,8 +93,7 @@ pub async fn check(
             LockedBy::Account => settings.per_account,
             LockedBy::Address => settings.per_address,
         };
-        if let Some(until) = auth_failures::locked_until(db, scope, key, limit, window, now).await?
-        {
+        if let Some(until) = auth_failures::locked_until(db, scope, key, limit, window, now).await? {
             let minutes = minutes_until(until, now);
             if lock.is_none_or(|l| l.minutes < minutes) {
                 lock = Some(Lock { by, minutes });

@@ -27,9 +27,7 @@ fn parse(reference: &str, date_of_birth: &str, phone_last4: &str) -> Option<Proo
         date_of_birth: date_of_birth.trim().to_owned(),
         phone_last4: phone_last4.trim().to_owned(),
     };
-    let complete = !proof.reference.is_empty()
-        && !proof.date_of_birth.is_empty()
-        && !proof.phone_last4.is_empty();
+    let complete = !proof.reference.is_empty() && !proof.date_of_birth.is_empty() && !proof.phone_last4.is_empty();
     complete.then_some(proof)
 }
 
@@ -68,9 +66,7 @@ pub async fn prove_identity(
         .await
         .map_err(|e| viewer.internal(e))?
     {
-        return Err(AppError::TooManyAttempts {
-            minutes: lock.minutes,
-        });
+        return Err(AppError::TooManyAttempts { minutes: lock.minutes });
     }
     let identity = first_access::identity_by_reference(&state.db, &proof.reference)
         .await
@@ -97,9 +93,7 @@ pub async fn prove_identity(
             .map_err(|e| viewer.internal(e))?
         {
             audit_lockout(state, viewer, Door::FirstAccess, subject_id, lock).await?;
-            return Err(AppError::TooManyAttempts {
-                minutes: lock.minutes,
-            });
+            return Err(AppError::TooManyAttempts { minutes: lock.minutes });
         }
         return Err(AppError::invalid("identity", "first_access_failed"));
     };
@@ -137,19 +131,14 @@ pub async fn choose_password(
     {
         return Err(expired());
     }
-    password::check_strength(new_password)
-        .map_err(|weak| AppError::invalid("password", weak.code()))?;
+    password::check_strength(new_password).map_err(|weak| AppError::invalid("password", weak.code()))?;
     if new_password != confirmation {
         return Err(AppError::invalid("confirmation", "password_mismatch"));
     }
     let hash = password::hash(new_password.to_owned())
         .await
         .map_err(|e| viewer.internal(e))?;
-    let mut tx = state
-        .db
-        .begin_write()
-        .await
-        .map_err(|e| viewer.internal(e))?;
+    let mut tx = state.db.begin_write().await.map_err(|e| viewer.internal(e))?;
     // Re-checked inside the transaction: a ticket is used once, a first password set once.
     let Some(user_id) = first_access::redeem_ticket(&mut tx, ticket)
         .await
@@ -195,36 +184,21 @@ mod tests {
 
     #[test]
     fn the_right_date_of_birth_and_phone_digits_prove_identity() {
-        assert!(matches(
-            &chen_jie(),
-            &proof("cl-2026-000301", "1990-05-17", "0003")
-        ));
+        assert!(matches(&chen_jie(), &proof("cl-2026-000301", "1990-05-17", "0003")));
     }
 
     #[test]
     fn any_wrong_detail_or_an_existing_password_fails_the_proof() {
         let who = chen_jie();
-        assert!(!matches(
-            &who,
-            &proof("CL-2026-000301", "1990-05-18", "0003")
-        ));
-        assert!(!matches(
-            &who,
-            &proof("CL-2026-000301", "1990-05-17", "0004")
-        ));
+        assert!(!matches(&who, &proof("CL-2026-000301", "1990-05-18", "0003")));
+        assert!(!matches(&who, &proof("CL-2026-000301", "1990-05-17", "0004")));
         assert!(!matches(&who, &proof("CL-2026-000301", "1990-05-17", "03")));
-        assert!(!matches(
-            &who,
-            &proof("CL-2026-000301", "17/05/1990", "0003")
-        ));
+        assert!(!matches(&who, &proof("CL-2026-000301", "17/05/1990", "0003")));
         let activated = first_access::Identity {
             has_password: true,
             ..chen_jie()
         };
-        assert!(!matches(
-            &activated,
-            &proof("CL-2026-000301", "1990-05-17", "0003")
-        ));
+        assert!(!matches(&activated, &proof("CL-2026-000301", "1990-05-17", "0003")));
     }
 
     #[test]

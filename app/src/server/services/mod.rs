@@ -3,5 +3,6 @@
 
 pub mod accounts;
 pub mod first_access;
+pub mod plans;
 pub mod sign_in;
 pub mod staff;

@@ -40,12 +40,7 @@ pub(crate) async fn audit_lockout(
 }
 
 /// A new session token (and the role) for the user whose login and password match.
-pub async fn sign_in(
-    state: &AppState,
-    viewer: &Viewer,
-    login: &str,
-    secret: &str,
-) -> Result<(String, Role), AppError> {
+pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &str) -> Result<(String, Role), AppError> {
     let login = login.trim();
     let credentials = users::find_credentials(&state.db, login)
         .await
@@ -74,9 +69,7 @@ pub async fn sign_in(
         audit::append(&state.db.pool, viewer, None, entry)
             .await
             .map_err(|e| viewer.internal(e))?;
-        return Err(AppError::TooManyAttempts {
-            minutes: lock.minutes,
-        });
+        return Err(AppError::TooManyAttempts { minutes: lock.minutes });
     }
     let matches = password::verify(secret.to_owned(), stored).await;
     let Some(user_id) = user_id.filter(|_| matches) else {
@@ -94,9 +87,7 @@ pub async fn sign_in(
             .map_err(|e| viewer.internal(e))?;
         if let Some(lock) = lock {
             audit_lockout(state, viewer, Door::SignIn, subject_id, lock).await?;
-            return Err(AppError::TooManyAttempts {
-                minutes: lock.minutes,
-            });
+            return Err(AppError::TooManyAttempts { minutes: lock.minutes });
         }
         return Err(AppError::invalid("login", "sign_in_failed"));
     };
@@ -108,11 +99,7 @@ pub async fn sign_in(
 }
 
 /// Creates a session for a user who has just proved who they are, with its audit entry.
-pub(crate) async fn start_session(
-    state: &AppState,
-    viewer: &Viewer,
-    user_id: i64,
-) -> Result<String, AppError> {
+pub(crate) async fn start_session(state: &AppState, viewer: &Viewer, user_id: i64) -> Result<String, AppError> {
     let token = session::create(&state.db, user_id, &state.sessions)
         .await
         .map_err(|e| viewer.internal(e))?;

@@ -21,16 +21,14 @@ impl std::fmt::Display for AddStaffError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::NotStaff => f.write_str("only collector and supervisor accounts are created here"),
-            Self::BadUsername => f.write_str(
-                "the username must be 3 to 32 characters: lower-case letters, digits, '.', '-' or '_'",
-            ),
+            Self::BadUsername => {
+                f.write_str("the username must be 3 to 32 characters: lower-case letters, digits, '.', '-' or '_'")
+            }
             Self::UsernameTaken(name) => write!(f, "a user named {name:?} already exists"),
             Self::Weak(WeakPassword::TooShort { min }) => {
                 write!(f, "the password is too short: use at least {min} characters")
             }
-            Self::Weak(WeakPassword::TooCommon) => {
-                f.write_str("the password is too common: choose another")
-            }
+            Self::Weak(WeakPassword::TooCommon) => f.write_str("the password is too common: choose another"),
             Self::Storage(reason) => write!(f, "the database refused the new user: {reason}"),
         }
     }
@@ -46,13 +44,7 @@ fn valid_username(name: &str) -> bool {
 }
 
 /// Creates a staff account and its audit entry; returns the new user's id.
-pub async fn add(
-    db: &Db,
-    role: Role,
-    username: &str,
-    full_name: &str,
-    secret: &str,
-) -> Result<i64, AddStaffError> {
+pub async fn add(db: &Db, role: Role, username: &str, full_name: &str, secret: &str) -> Result<i64, AddStaffError> {
     if !role.is_staff() {
         return Err(AddStaffError::NotStaff);
     }
@@ -98,9 +90,7 @@ pub async fn add(
         subject_id: id.to_string(),
         detail: serde_json::json!({ "role": role.code(), "username": username, "via": "command line" }),
     };
-    audit::append(&mut *tx, &operator, None, entry)
-        .await
-        .map_err(storage)?;
+    audit::append(&mut *tx, &operator, None, entry).await.map_err(storage)?;
     tx.commit().await.map_err(storage)?;
     Ok(id)
 }

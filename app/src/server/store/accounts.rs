@@ -21,16 +21,14 @@ pub struct AccountRow {
     pub as_of: NaiveDate,
 }
 
-const COLUMNS: &str =
-    "id, borrower_id, reference, lender_name, currency, principal_minor, interest_minor, \
+const COLUMNS: &str = "id, borrower_id, reference, lender_name, currency, principal_minor, interest_minor, \
                        fees_minor, oldest_unpaid_due, as_of";
 
 fn parse(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
     let code: String = row.try_get("currency")?;
-    let currency = Currency::parse(&code)
-        .ok_or_else(|| sqlx::Error::Decode(format!("unknown currency {code}").into()))?;
-    let money =
-        |col: &str| -> Result<Money, sqlx::Error> { Ok(Money::new(row.try_get(col)?, currency)) };
+    let currency =
+        Currency::parse(&code).ok_or_else(|| sqlx::Error::Decode(format!("unknown currency {code}").into()))?;
+    let money = |col: &str| -> Result<Money, sqlx::Error> { Ok(Money::new(row.try_get(col)?, currency)) };
     let (principal, interest, fees) = (
         money("principal_minor")?,
         money("interest_minor")?,
@@ -67,17 +65,16 @@ pub async fn for_borrower(db: &Db, borrower_id: i64) -> Result<Vec<AccountRow>, 
 }
 
 /// The account if it belongs to `borrower_id`; someone else's reads exactly like a missing one.
-pub async fn owned_by(
-    db: &Db,
-    account_id: i64,
-    borrower_id: i64,
-) -> Result<Option<AccountRow>, sqlx::Error> {
+pub async fn owned_by<'c, E>(executor: E, account_id: i64, borrower_id: i64) -> Result<Option<AccountRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM accounts WHERE id = $1 AND borrower_id = $2"
     ))
     .bind(account_id)
     .bind(borrower_id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(executor)
     .await?;
     row.as_ref().map(parse).transpose()
 }
@@ -116,4 +113,19 @@ where
     .bind(now)
     .fetch_one(executor)
     .await
+}
+
+pub async fn by_id(db: &Db, account_id: i64) -> Result<Option<AccountRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(parse).transpose()
+}
+
+pub async fn borrower_name(db: &Db, borrower_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
+        .bind(borrower_id)
+        .fetch_one(&db.pool)
+        .await
 }

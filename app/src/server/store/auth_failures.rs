@@ -27,13 +27,7 @@ pub async fn locked_until(
 }
 
 /// Records one failure and forgets this key's failures that no longer count.
-pub async fn record(
-    db: &Db,
-    scope: &str,
-    key: &str,
-    now: i64,
-    window_ms: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn record(db: &Db, scope: &str, key: &str, now: i64, window_ms: i64) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key = $2 AND at <= $3")
         .bind(scope)

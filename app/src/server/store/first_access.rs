@@ -15,10 +15,7 @@ pub struct Identity {
 }
 
 /// The borrower who owns the account with this reference, if any.
-pub async fn identity_by_reference(
-    db: &Db,
-    reference: &str,
-) -> Result<Option<Identity>, sqlx::Error> {
+pub async fn identity_by_reference(db: &Db, reference: &str) -> Result<Option<Identity>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT u.id, u.date_of_birth, u.phone, u.password_hash FROM accounts a \
          JOIN users u ON u.id = a.borrower_id WHERE upper(a.reference) = upper($1) AND u.role = 'borrower'",
@@ -37,12 +34,7 @@ pub async fn identity_by_reference(
 }
 
 /// Stores a ticket for `user_id`, valid for `valid_ms`.
-pub async fn create_ticket(
-    db: &Db,
-    token: &str,
-    user_id: i64,
-    valid_ms: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn create_ticket(db: &Db, token: &str, user_id: i64, valid_ms: i64) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query(
         "INSERT INTO first_access_tickets (token_hash, user_id, created_at, expires_at) \
@@ -83,16 +75,11 @@ pub async fn ticket_is_live(db: &Db, token: &str) -> Result<bool, sqlx::Error> {
 }
 
 /// Sets the first password of a user who has none; false when one was set meanwhile.
-pub async fn set_first_password(
-    tx: &mut Tx,
-    user_id: i64,
-    password_hash: &str,
-) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL")
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(&mut **tx)
-            .await?;
+pub async fn set_first_password(tx: &mut Tx, user_id: i64, password_hash: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash IS NULL")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected() == 1)
 }

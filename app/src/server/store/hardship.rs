@@ -31,11 +31,7 @@ where
 }
 
 /// The most recent report on one account.
-pub async fn latest(
-    db: &Db,
-    account_id: i64,
-    zone: chrono_tz::Tz,
-) -> Result<Option<HardshipRecord>, sqlx::Error> {
+pub async fn latest(db: &Db, account_id: i64, zone: chrono_tz::Tz) -> Result<Option<HardshipRecord>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT reason, note, created_at FROM hardship_reports WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
     )

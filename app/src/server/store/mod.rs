@@ -2,14 +2,15 @@
 //! multi-statement writes are composed by the services inside one transaction.
 
 pub mod accounts;
+pub mod agreements;
 pub mod audit;
 pub mod auth_failures;
 pub mod first_access;
 pub mod hardship;
+pub mod proposals;
 pub mod users;
 
 /// Parses a stored ISO date; a malformed one is a storage fault, not user input.
 pub(crate) fn date(text: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }

@@ -22,8 +22,7 @@ pub async fn find_credentials(db: &Db, login: &str) -> Result<Option<Credentials
     .await?;
     let Some(r) = row else { return Ok(None) };
     let role: String = r.try_get("role")?;
-    let role = Role::parse(&role)
-        .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?;
+    let role = Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?;
     Ok(Some(Credentials {
         user_id: r.try_get("id")?,
         role,

@@ -1,0 +1,356 @@
+//! Plans: the builder's context, submission (validated again with the same rulebook,
+//! recorded exactly once per idempotency key), and the proposal and agreement pages.
+
+use sha2::{Digest, Sha256};
+
+use super::accounts::summarize;
+use crate::domain::decision::{decide, Decision};
+use crate::domain::proposal::{AccountTerms, RawProposal};
+use crate::domain::schedule::generate;
+use crate::domain::suggest::suggestions;
+use crate::error::AppError;
+use crate::model::{
+    AgreementOrigin, AgreementView, CurrentUser, InstallmentView, PlanBlock, PlanContext, PlanTerms, ProposalStatus,
+    ProposalView, SubmitOutcome,
+};
+use crate::server::store::agreements::{self, AgreementRow, NewAgreement};
+use crate::server::store::proposals::{self, NewProposal, ProposalRow};
+use crate::server::store::{accounts, audit};
+use crate::server::{AppState, Viewer};
+
+const KEY_MIN: usize = 8;
+const KEY_MAX: usize = 100;
+
+fn terms_of(row: &accounts::AccountRow) -> AccountTerms {
+    AccountTerms {
+        balance: row.balance.total,
+        oldest_unpaid_due: row.oldest_unpaid_due,
+    }
+}
+
+/// Everything the plan builder needs for one of the borrower's accounts.
+pub async fn context(
+    state: &AppState,
+    viewer: &Viewer,
+    borrower: &CurrentUser,
+    account_id: i64,
+) -> Result<PlanContext, AppError> {
+    let row = accounts::owned_by(&state.db.pool, account_id, borrower.id)
+        .await
+        .map_err(|e| viewer.internal(e))?
+        .ok_or(AppError::NotFound)?;
+    let terms = terms_of(&row);
+    let blocked = block_for(&state.db.pool, row.id)
+        .await
+        .map_err(|e| viewer.internal(e))?;
+    let today = state.clock.today();
+    let account = summarize(state, viewer, row).await?;
+    Ok(PlanContext {
+        terms,
+        suggestions: suggestions(&terms, &state.policy, today, None),
+        policy: (*state.policy).clone(),
+        today,
+        account,
+        blocked,
+    })
+}
+
+async fn block_for<'c, E>(executor: E, account_id: i64) -> Result<Option<PlanBlock>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any> + Copy,
+{
+    if let Some(reference) = agreements::active_for_account(executor, account_id).await? {
+        return Ok(Some(PlanBlock::ActiveAgreement { reference }));
+    }
+    Ok(proposals::pending_for_account(executor, account_id)
+        .await?
+        .map(|proposal_id| PlanBlock::PendingProposal { proposal_id }))
+}
+
+fn request_hash(account_id: i64, raw: &RawProposal) -> String {
+    let canonical = serde_json::to_string(&(account_id, raw)).unwrap_or_default();
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn check_key(key: &str) -> Result<&str, AppError> {
+    let ok = (KEY_MIN..=KEY_MAX).contains(&key.len())
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(key)
+    } else {
+        Err(AppError::invalid("idempotency_key", "idempotency_key_invalid"))
+    }
+}
+
+enum Attempt {
+    Done(Result<SubmitOutcome, AppError>),
+    /// Another request with the same key (or for the same account) committed first.
+    LostRace,
+}
+
+/// Validates a proposal with the rulebook and records it (and, within policy, its agreement)
+/// in one transaction. The same key with the same proposal returns the first result; with a
+/// different proposal it is refused.
+pub async fn submit(
+    state: &AppState,
+    viewer: &Viewer,
+    borrower: &CurrentUser,
+    account_id: i64,
+    key: &str,
+    raw: &RawProposal,
+) -> Result<SubmitOutcome, AppError> {
+    let key = check_key(key)?;
+    let hash = request_hash(account_id, raw);
+    for _ in 0..3 {
+        match try_submit(state, viewer, borrower, account_id, key, &hash, raw).await {
+            Ok(Attempt::Done(result)) => return result,
+            Ok(Attempt::LostRace) => continue,
+            Err(e) => return Err(viewer.internal(e)),
+        }
+    }
+    Err(AppError::Conflict {
+        code: "try_again".into(),
+    })
+}
+
+async fn outcome_of(
+    executor: &mut crate::server::db::Tx,
+    proposal: &ProposalRow,
+) -> Result<SubmitOutcome, sqlx::Error> {
+    Ok(match agreements::by_proposal(&mut **executor, proposal.id).await? {
+        Some(agreement) => SubmitOutcome::AgreementRecorded {
+            reference: agreement.reference,
+        },
+        None => SubmitOutcome::SentForReview {
+            proposal_id: proposal.id,
+        },
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn try_submit(
+    state: &AppState,
+    viewer: &Viewer,
+    borrower: &CurrentUser,
+    account_id: i64,
+    key: &str,
+    hash: &str,
+    raw: &RawProposal,
+) -> Result<Attempt, sqlx::Error> {
+    let mut tx = state.db.begin_write().await?;
+    if let Some(existing) = proposals::by_key(&mut *tx, borrower.id, key).await? {
+        if existing.request_hash != hash {
+            return Ok(Attempt::Done(Err(AppError::invalid(
+                "idempotency_key",
+                "idempotency_key_reused",
+            ))));
+        }
+        let outcome = outcome_of(&mut tx, &existing).await?;
+        return Ok(Attempt::Done(Ok(outcome)));
+    }
+    let Some(account) = accounts::owned_by(&mut *tx, account_id, borrower.id).await? else {
+        return Ok(Attempt::Done(Err(AppError::NotFound)));
+    };
+    if agreements::active_for_account(&mut *tx, account.id).await?.is_some() {
+        return Ok(Attempt::Done(Err(AppError::Conflict {
+            code: "agreement_active".into(),
+        })));
+    }
+    if proposals::pending_for_account(&mut *tx, account.id).await?.is_some() {
+        return Ok(Attempt::Done(Err(AppError::Conflict {
+            code: "proposal_pending".into(),
+        })));
+    }
+    let today = state.clock.today();
+    let outcome = decide(raw, &terms_of(&account), &state.policy, today);
+    let (status, reasons) = match &outcome.decision {
+        Decision::Reject { errors } => {
+            return Ok(Attempt::Done(Err(AppError::PlanRejected { errors: errors.clone() })))
+        }
+        Decision::AutoApprove => (ProposalStatus::AutoApproved, Vec::new()),
+        Decision::NeedsReview { reasons } => (ProposalStatus::Pending, reasons.clone()),
+    };
+    let Some(plan) = outcome.proposal else {
+        return Ok(Attempt::Done(Err(AppError::PlanRejected { errors: Vec::new() })));
+    };
+    let terms = PlanTerms {
+        down_payment: plan.down_payment,
+        installments: plan.installments,
+        frequency: plan.frequency,
+        first_payment_date: plan.first_payment_date,
+    };
+    let new = NewProposal {
+        account_id: account.id,
+        borrower_id: borrower.id,
+        idempotency_key: key,
+        request_hash: hash,
+        status,
+        balance: plan.balance,
+        terms: &terms,
+        hardship_reason: plan.hardship_reason,
+        hardship_note: &plan.hardship_note,
+        monthly_income: plan.affordability.map(|a| a.monthly_income),
+        monthly_expenses: plan.affordability.map(|a| a.monthly_expenses),
+        affordability: &plan.affordability_flag,
+        review_reasons: &reasons,
+        stage: plan.stage.code(),
+        dpd: plan.dpd,
+        policy_version: &outcome.policy_version,
+    };
+    let proposal_id = match proposals::insert(&mut *tx, &new).await {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),
+        Err(e) => return Err(e),
+    };
+    let entry = audit::Entry {
+        action: "proposal.submitted",
+        subject_kind: "account",
+        subject_id: account.id.to_string(),
+        detail: serde_json::json!({
+            "proposal_id": proposal_id, "decision": outcome.decision.code(), "policy_version": outcome.policy_version,
+            "installments": terms.installments, "frequency": terms.frequency.code(), "total_minor": plan.schedule.total.minor,
+        }),
+    };
+    audit::append(&mut *tx, viewer, Some(borrower), entry).await?;
+    let result = if status == ProposalStatus::AutoApproved {
+        let agreement = NewAgreement {
+            account_id: account.id,
+            borrower_id: borrower.id,
+            proposal_id,
+            origin: AgreementOrigin::SelfService,
+            terms: &terms,
+            schedule: &plan.schedule,
+            policy_version: &outcome.policy_version,
+            accepted_by: borrower.id,
+            today,
+        };
+        let reference = match agreements::insert(&mut tx, &agreement).await {
+            Ok(reference) => reference,
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),
+            Err(e) => return Err(e),
+        };
+        let entry = audit::Entry {
+            action: "agreement.recorded",
+            subject_kind: "account",
+            subject_id: account.id.to_string(),
+            detail: serde_json::json!({ "reference": reference, "origin": "self_service", "proposal_id": proposal_id }),
+        };
+        audit::append(&mut *tx, viewer, Some(borrower), entry).await?;
+        SubmitOutcome::AgreementRecorded { reference }
+    } else {
+        SubmitOutcome::SentForReview { proposal_id }
+    };
+    match tx.commit().await {
+        Ok(()) => Ok(Attempt::Done(Ok(result))),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(Attempt::LostRace),
+        Err(e) => Err(e),
+    }
+}
+
+/// A proposal, as its own borrower (or any staff member) may read it.
+pub async fn proposal(
+    state: &AppState,
+    viewer: &Viewer,
+    reader: &CurrentUser,
+    id: i64,
+) -> Result<ProposalView, AppError> {
+    let row = proposals::get(&state.db.pool, id)
+        .await
+        .map_err(|e| viewer.internal(e))?;
+    let row = row
+        .filter(|p| reader.role.is_staff() || p.borrower_id == reader.id)
+        .ok_or(AppError::NotFound)?;
+    let account = accounts::by_id(&state.db, row.account_id)
+        .await
+        .map_err(|e| viewer.internal(e))?
+        .ok_or(AppError::NotFound)?;
+    let agreement = agreements::by_proposal(&state.db.pool, row.id)
+        .await
+        .map_err(|e| viewer.internal(e))?;
+    let schedule = generate(
+        row.balance,
+        row.terms.down_payment,
+        row.terms.installments,
+        row.terms.frequency,
+        row.terms.first_payment_date,
+    )
+    .map_err(|e| viewer.internal(format!("stored proposal {} no longer schedules: {e:?}", row.id)))?;
+    Ok(ProposalView {
+        id: row.id,
+        account_id: row.account_id,
+        account_reference: account.reference,
+        lender_name: account.lender_name,
+        status: row.status,
+        terms: row.terms,
+        schedule,
+        review_reasons: row.review_reasons,
+        affordability: row.affordability,
+        hardship_reason: row.hardship_reason,
+        hardship_note: row.hardship_note,
+        submitted_on: proposals::submitted_on(row.created_at, state.clock.zone),
+        decision_note: row.decision_note,
+        counter_offer: None,
+        agreement_reference: agreement.map(|a| a.reference),
+        policy_version: row.policy_version,
+    })
+}
+
+/// An agreement with its schedule and adherence marks.
+pub async fn agreement(
+    state: &AppState,
+    viewer: &Viewer,
+    reader: &CurrentUser,
+    reference: &str,
+) -> Result<AgreementView, AppError> {
+    let row = agreements::by_reference(&state.db, reference)
+        .await
+        .map_err(|e| viewer.internal(e))?;
+    let row = row
+        .filter(|a| reader.role.is_staff() || a.borrower_id == reader.id)
+        .ok_or(AppError::NotFound)?;
+    view_of(state, viewer, row).await
+}
+
+async fn view_of(state: &AppState, viewer: &Viewer, row: AgreementRow) -> Result<AgreementView, AppError> {
+    let account = accounts::by_id(&state.db, row.account_id)
+        .await
+        .map_err(|e| viewer.internal(e))?
+        .ok_or(AppError::NotFound)?;
+    let borrower_name = accounts::borrower_name(&state.db, row.borrower_id)
+        .await
+        .map_err(|e| viewer.internal(e))?;
+    let today = state.clock.today();
+    let grace = state.policy.grace_days;
+    let installments = agreements::installments(&state.db, &row)
+        .await
+        .map_err(|e| viewer.internal(e))?
+        .into_iter()
+        .map(|i| InstallmentView {
+            number: i.number,
+            due: i.due,
+            amount: i.amount,
+            paid: i.paid,
+            state: crate::domain::adherence::installment_state(i.amount, i.paid, i.due, today, grace),
+        })
+        .collect();
+    let accepted_at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(row.accepted_at)
+        .map(|t| t.with_timezone(&state.clock.zone).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default();
+    Ok(AgreementView {
+        reference: row.reference,
+        account_id: row.account_id,
+        account_reference: account.reference,
+        lender_name: account.lender_name,
+        borrower_name,
+        status: row.status,
+        origin: row.origin,
+        terms: row.terms,
+        total: row.total,
+        installments,
+        policy_version: row.policy_version,
+        accepted_at,
+    })
+}

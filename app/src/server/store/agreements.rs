@@ -1,0 +1,186 @@
+//! Agreements: immutable terms and schedule (installment 0 is the down payment), written once.
+
+use rand::Rng;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::date;
+use super::proposals::{currency_of, terms_from};
+use crate::domain::money::Money;
+use crate::domain::schedule::Schedule;
+use crate::model::{AgreementOrigin, AgreementStatus, PlanTerms};
+use crate::server::db::{now_ms, Db};
+
+#[derive(Clone, Debug)]
+pub struct AgreementRow {
+    pub id: i64,
+    pub reference: String,
+    pub account_id: i64,
+    pub borrower_id: i64,
+    pub proposal_id: i64,
+    pub origin: AgreementOrigin,
+    pub status: AgreementStatus,
+    pub total: Money,
+    pub terms: PlanTerms,
+    pub policy_version: String,
+    pub accepted_at: i64,
+}
+
+/// One scheduled payment with what has been paid against it.
+#[derive(Clone, Debug)]
+pub struct InstallmentRow {
+    pub number: u32,
+    pub due: chrono::NaiveDate,
+    pub amount: Money,
+    pub paid: Money,
+}
+
+const COLUMNS: &str = "id, reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
+    down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_at";
+
+fn decode_err(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("stored agreement has an invalid {what}").into())
+}
+
+fn parse(row: &AnyRow) -> Result<AgreementRow, sqlx::Error> {
+    let currency = currency_of(row)?;
+    let origin: String = row.try_get("origin")?;
+    let status: String = row.try_get("status")?;
+    Ok(AgreementRow {
+        id: row.try_get("id")?,
+        reference: row.try_get("reference")?,
+        account_id: row.try_get("account_id")?,
+        borrower_id: row.try_get("borrower_id")?,
+        proposal_id: row.try_get("proposal_id")?,
+        origin: AgreementOrigin::parse(&origin).ok_or_else(|| decode_err("origin"))?,
+        status: AgreementStatus::parse(&status).ok_or_else(|| decode_err("status"))?,
+        total: Money::new(row.try_get("total_minor")?, currency),
+        terms: terms_from(row, currency)?,
+        policy_version: row.try_get("policy_version")?,
+        accepted_at: row.try_get("accepted_at")?,
+    })
+}
+
+/// A reference a person can read out on the phone: AG-YYYYMMDD-XXXXXX (no 0/O, 1/I).
+fn new_reference(today: chrono::NaiveDate) -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut rng = rand::thread_rng();
+    let code: String = (0..6)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("AG-{}-{code}", today.format("%Y%m%d"))
+}
+
+pub struct NewAgreement<'a> {
+    pub account_id: i64,
+    pub borrower_id: i64,
+    pub proposal_id: i64,
+    pub origin: AgreementOrigin,
+    pub terms: &'a PlanTerms,
+    pub schedule: &'a Schedule,
+    pub policy_version: &'a str,
+    pub accepted_by: i64,
+    pub today: chrono::NaiveDate,
+}
+
+/// Writes the agreement and its schedule; call inside the transaction that decided it.
+pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Result<String, sqlx::Error> {
+    let now = now_ms();
+    let reference = new_reference(a.today);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agreements (reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
+         down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_by, accepted_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+    )
+    .bind(&reference)
+    .bind(a.account_id)
+    .bind(a.borrower_id)
+    .bind(a.proposal_id)
+    .bind(a.origin.code())
+    .bind(a.schedule.total.currency.code())
+    .bind(a.schedule.total.minor)
+    .bind(a.terms.down_payment.minor)
+    .bind(i64::from(a.terms.installments))
+    .bind(a.terms.frequency.code())
+    .bind(a.terms.first_payment_date.to_string())
+    .bind(a.policy_version)
+    .bind(a.accepted_by)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let down = a.schedule.down_payment.iter().map(|d| (0u32, d.due, d.amount));
+    let regular = a.schedule.installments.iter().map(|i| (i.number, i.due, i.amount));
+    for (number, due, amount) in down.chain(regular) {
+        sqlx::query(
+            "INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i64::from(number))
+        .bind(due.to_string())
+        .bind(amount.minor)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(reference)
+}
+
+pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<AgreementRow>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM agreements WHERE reference = $1"))
+        .bind(reference)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(parse).transpose()
+}
+
+pub async fn by_proposal<'c, E>(executor: E, proposal_id: i64) -> Result<Option<AgreementRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM agreements WHERE proposal_id = $1"))
+        .bind(proposal_id)
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(parse).transpose()
+}
+
+pub async fn for_account(db: &Db, account_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM agreements WHERE account_id = $1 ORDER BY id DESC"
+    ))
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(parse).collect()
+}
+
+pub async fn active_for_account<'c, E>(executor: E, account_id: i64) -> Result<Option<String>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query_scalar("SELECT reference FROM agreements WHERE account_id = $1 AND status = 'active'")
+        .bind(account_id)
+        .fetch_optional(executor)
+        .await
+}
+
+pub async fn installments(db: &Db, agreement: &AgreementRow) -> Result<Vec<InstallmentRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT number, due_date, amount_minor, paid_minor FROM agreement_installments WHERE agreement_id = $1 ORDER BY number",
+    )
+    .bind(agreement.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let currency = agreement.total.currency;
+    rows.iter()
+        .map(|r| {
+            let number: i64 = r.try_get("number")?;
+            Ok(InstallmentRow {
+                number: u32::try_from(number).map_err(|_| decode_err("installment number"))?,
+                due: date(&r.try_get::<String, _>("due_date")?)?,
+                amount: Money::new(r.try_get("amount_minor")?, currency),
+                paid: Money::new(r.try_get("paid_minor")?, currency),
+            })
+        })
+        .collect()
+}
