@@ -154,7 +154,7 @@ pub fn HistoryRow(item: PlanHistoryItem, locale: Locale) -> impl IntoView {
             " · " <strong>{status}</strong>
             <br/>
             <span class="muted small">
-                {when} " · " {terms.installments} " " {T::Installments.get(locale)} " · "
+                {when} " · " {wording::installment_count(terms.installments, locale)} " · "
                 {wording::frequency(terms.frequency, locale)}
             </span>
         </li>

@@ -44,7 +44,7 @@ fn AgreementDetail(a: AgreementView, locale: Locale) -> impl IntoView {
                     <div><dt>{T::PolicyVersion.get(locale)}</dt><dd class="mono">{a.policy_version.clone()}</dd></div>
                     <div><dt>{T::Total.get(locale)}</dt><dd><strong>{a.total.format(locale)}</strong></dd></div>
                     <div><dt>{T::FrequencyLabel.get(locale)}</dt><dd>{wording::frequency(a.terms.frequency, locale)} " · "
-                        {a.terms.installments} " " {T::Installments.get(locale)} " · " {T::FirstDateLabel.get(locale)} " "
+                        {wording::installment_count(a.terms.installments, locale)} " · " {T::FirstDateLabel.get(locale)} " "
                         {format_date(a.terms.first_payment_date, locale)}</dd></div>
                 </dl>
                 <p>{T::AgreementKeepText.get(locale)}</p>

@@ -64,7 +64,7 @@ fn ProposalDetail(p: ProposalView, locale: Locale) -> impl IntoView {
             </div>
             <section class="card" aria-labelledby="terms">
                 <h2 id="terms">{T::PreviewTitle.get(locale)}</h2>
-                <p>{p.terms.installments} " " {T::Installments.get(locale)} " · " {wording::frequency(p.terms.frequency, locale)}</p>
+                <p>{wording::installment_count(p.terms.installments, locale)} " · " {wording::frequency(p.terms.frequency, locale)}</p>
                 <ScheduleTable schedule=p.schedule.clone() locale/>
             </section>
         </section>
