@@ -248,6 +248,26 @@ fn rules() -> Vec<Rule> {
             )],
         ),
         rule(
+            "POST",
+            "/api/plans/mine",
+            vec![probe("/api/plans/mine", &[], BORROWERS_ONLY)],
+        ),
+        rule(
+            "GET",
+            "/plans",
+            vec![probe(
+                "/plans",
+                &[],
+                [
+                    RedirectTo("/sign-in"),
+                    Status(200),
+                    Status(200),
+                    Status(403),
+                    Status(403),
+                ],
+            )],
+        ),
+        rule(
             "GET",
             "/accounts/{id}",
             vec![probe("/accounts/1", &[], OWN_ACCOUNT_PAGE)],

@@ -14,6 +14,7 @@ use crate::pages::first_access::{ChoosePasswordPage, FirstAccessPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::plan::PlanPage;
+use crate::pages::plans::PlansPage;
 use crate::pages::proposal::ProposalPage;
 use crate::pages::sign_in::SignInPage;
 
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/accounts/:id/plan") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async/>
                     <Route path=path!("/proposals/:id") view=ProposalPage ssr=SsrMode::Async/>
                     <Route path=path!("/agreements/:reference") view=AgreementPage ssr=SsrMode::Async/>
                     <Route path=path!("/first-access") view=FirstAccessPage ssr=SsrMode::Async/>

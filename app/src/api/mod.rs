@@ -162,3 +162,17 @@ pub async fn load_agreement(reference: String) -> Result<AgreementView, AppError
     )
     .await
 }
+
+/// All of the borrower's accounts with their plans and agreements.
+#[server(endpoint = "plans/mine")]
+pub async fn load_my_plans() -> Result<Vec<AccountDetail>, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let borrower = viewer.require_borrower()?;
+            crate::server::services::accounts::all_details(&state, &viewer, borrower).await
+        }
+        .await,
+    )
+    .await
+}

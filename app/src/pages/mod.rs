@@ -7,5 +7,6 @@ pub mod first_access;
 pub mod home;
 pub mod not_found;
 pub mod plan;
+pub mod plans;
 pub mod proposal;
 pub mod sign_in;
