@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use tests::browser::{Browser, DESKTOP, PHONE};
-use tests::{TestApp, BORROWER_A};
+use tests::{TestApp, BORROWER_A, FIRST_ACCESS};
 
 #[tokio::test]
 async fn a_borrower_records_a_hardship_reason_without_the_page_reloading() {
@@ -89,4 +89,120 @@ async fn the_accounts_page_fits_a_phone_and_a_desktop_without_horizontal_scrolli
         browser.screenshot(&format!("accounts-zh-{name}")).await;
         browser.close().await;
     }
+}
+
+async fn type_into(browser: &Browser, id: &str, text: &str) {
+    browser
+        .client
+        .find(Locator::Id(id))
+        .await
+        .expect(id)
+        .send_keys(text)
+        .await
+        .expect("type");
+}
+
+async fn submit(browser: &Browser, form_action: &str) {
+    browser
+        .client
+        .find(Locator::Css(&format!(
+            "form[action='{form_action}'] button[type=submit]"
+        )))
+        .await
+        .expect("submit button")
+        .click()
+        .await
+        .expect("click");
+}
+
+async fn wait_for_path(browser: &Browser, base_url: &str, path: &str) {
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_url(&format!("{base_url}{path}").parse().expect("url"))
+        .await
+        .unwrap_or_else(|e| panic!("never reached {path}: {e}"));
+}
+
+#[tokio::test]
+async fn a_borrower_sets_up_access_signs_in_sees_their_accounts_and_signs_out() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::start(PHONE, "en").await;
+    let c = &browser.client;
+    let b = &FIRST_ACCESS;
+
+    // From the sign-in page to first access.
+    c.goto(&app.url("/sign-in")).await.expect("open sign-in");
+    c.find(Locator::Id("first-access-link"))
+        .await
+        .expect("first-access link")
+        .click()
+        .await
+        .expect("follow link");
+    wait_for_path(&browser, &app.base_url, "/first-access").await;
+
+    // A wrong detail: the generic message, and the reference is still there.
+    type_into(&browser, "reference", b.reference).await;
+    c.execute(
+        "document.getElementById('date_of_birth').value = arguments[0]; return null;",
+        vec![serde_json::json!("1990-05-18")],
+    )
+    .await
+    .expect("set date");
+    type_into(&browser, "phone_last4", b.phone_last4).await;
+    submit(&browser, "/auth/first-access").await;
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("first-access-error"))
+        .await
+        .expect("an error");
+    assert!(browser
+        .text("#first-access-error")
+        .await
+        .contains("We could not confirm who you are"));
+    let kept = c
+        .find(Locator::Id("reference"))
+        .await
+        .expect("reference")
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(kept.as_deref(), Some(b.reference));
+    browser.screenshot("first-access-failed-phone").await;
+
+    // The right details, then a password.
+    c.execute(
+        "document.getElementById('date_of_birth').value = arguments[0]; return null;",
+        vec![serde_json::json!(b.date_of_birth)],
+    )
+    .await
+    .expect("set date");
+    type_into(&browser, "phone_last4", b.phone_last4).await;
+    submit(&browser, "/auth/first-access").await;
+    wait_for_path(&browser, &app.base_url, "/first-access/password").await;
+    type_into(&browser, "new_password", "river lantern 1990").await;
+    type_into(&browser, "confirmation", "river lantern 1990").await;
+    browser.screenshot("first-access-password-phone").await;
+    submit(&browser, "/auth/first-access/password").await;
+    wait_for_path(&browser, &app.base_url, "/accounts").await;
+    assert!(browser.text("#accounts").await.contains("CL-2026-000301"));
+
+    // Sign out, then sign in with the new password: their own accounts, nobody else's.
+    submit(&browser, "/auth/sign-out").await;
+    wait_for_path(&browser, &app.base_url, "/sign-in?notice=signed_out").await;
+    browser.sign_in(&app.base_url, b.phone, "river lantern 1990").await;
+    let accounts = browser.text("#accounts").await;
+    assert!(accounts.contains("CL-2026-000301"), "{accounts}");
+    assert!(!accounts.contains("CL-2026-000101"));
+    let cards = c.find_all(Locator::Css("article.account")).await.expect("cards");
+    assert_eq!(cards.len(), 1);
+    browser.screenshot("first-access-accounts-phone").await;
+    submit(&browser, "/auth/sign-out").await;
+    wait_for_path(&browser, &app.base_url, "/sign-in?notice=signed_out").await;
+
+    // Signed out for real: the accounts page sends the browser back to sign in.
+    c.goto(&app.url("/accounts")).await.expect("open accounts");
+    wait_for_path(&browser, &app.base_url, "/sign-in").await;
+    browser.close().await;
 }

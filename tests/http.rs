@@ -219,3 +219,36 @@ fn a_port_in_use_ends_the_process_with_one_clear_line() {
     let line = start_failure(&["--addr", &addr, "--database-url", &format!("sqlite:{}", db.display())]);
     assert!(line.contains(&format!("cannot listen on {addr}")), "{line}");
 }
+
+#[tokio::test]
+async fn the_language_choice_is_remembered_and_never_redirects_off_site() {
+    let app = TestApp::spawn().await;
+    let client = TestApp::client();
+    let response = client
+        .get(app.url("/lang/zh-CN?next=/sign-in"))
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/sign-in");
+    // The browser says English, the remembered choice says Chinese: the choice wins.
+    let html = client
+        .get(app.url("/sign-in"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("<html lang=\"zh-CN\"") && html.contains("登录 RepayDesk"));
+    for next in ["//evil.example/x", "https://evil.example", "/\\evil.example"] {
+        let response = client
+            .get(app.url("/lang/en"))
+            .query(&[("next", next)])
+            .send()
+            .await
+            .expect("switch");
+        assert_eq!(response.headers()["location"], "/", "{next}");
+    }
+}

@@ -135,6 +135,11 @@ async fn a_borrower_builds_a_plan_within_policy_and_gets_an_agreement_in_english
     // Back on the overview, the account shows the agreement in progress.
     browser.client.goto(&app.url("/accounts")).await.expect("overview");
     wait_for(&browser, ".in-progress").await;
+    // The plans page lists it too.
+    let reference = url.path().trim_start_matches("/agreements/").to_owned();
+    browser.client.goto(&app.url("/plans")).await.expect("plans page");
+    wait_for(&browser, &format!("a[href='/agreements/{reference}']")).await;
+    assert_accessible(&browser, "plans").await;
     browser.close().await;
 }
 

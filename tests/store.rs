@@ -139,6 +139,122 @@ async fn run_suite(backend: Backend) {
         .is_none());
 }
 
+/// First-access tickets are single-use and first passwords are set once; failed attempts
+/// lock a key once the limit is reached within the window, and a success clears the account.
+async fn identity_suite(backend: Backend) {
+    use app::server::auth::throttle::{self, Attempt, Door, LockedBy, ThrottleSettings};
+    use app::server::store::first_access;
+    let Some(db) = open(backend).await else {
+        return;
+    };
+    demo::seed_if_empty(&db, today()).await.expect("seed");
+    let chen = first_access::identity_by_reference(&db, "cl-2026-000301")
+        .await
+        .expect("query")
+        .expect("found by reference in any case");
+    assert!(!chen.has_password);
+    assert_eq!(chen.date_of_birth.as_deref(), Some("1990-05-17"));
+    assert!(first_access::identity_by_reference(&db, "CL-0000-000000")
+        .await
+        .expect("query")
+        .is_none());
+
+    first_access::create_ticket(&db, "ticket-1", chen.user_id, 60_000)
+        .await
+        .expect("ticket");
+    first_access::create_ticket(&db, "ticket-old", chen.user_id, -1)
+        .await
+        .expect("expired ticket");
+    assert!(first_access::ticket_is_live(&db, "ticket-1").await.expect("live"));
+    assert!(!first_access::ticket_is_live(&db, "ticket-old").await.expect("expired"));
+    let mut tx = db.begin_write().await.expect("begin");
+    assert_eq!(
+        first_access::redeem_ticket(&mut tx, "ticket-1").await.expect("redeem"),
+        Some(chen.user_id)
+    );
+    assert_eq!(
+        first_access::redeem_ticket(&mut tx, "ticket-1").await.expect("again"),
+        None
+    );
+    assert_eq!(
+        first_access::redeem_ticket(&mut tx, "ticket-old").await.expect("old"),
+        None
+    );
+    assert!(first_access::set_first_password(&mut tx, chen.user_id, "$argon2id$x")
+        .await
+        .expect("set"));
+    assert!(!first_access::set_first_password(&mut tx, chen.user_id, "$argon2id$y")
+        .await
+        .expect("set once"));
+    tx.commit().await.expect("commit");
+
+    let settings = ThrottleSettings {
+        per_account: 3,
+        per_address: 5,
+        ..ThrottleSettings::default()
+    };
+    let attempt = |account| Attempt {
+        door: Door::SignIn,
+        account,
+        address: "192.0.2.7",
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            throttle::record_failure(&db, &settings, &attempt("user:1"))
+                .await
+                .expect("record"),
+            None
+        );
+    }
+    let lock = throttle::record_failure(&db, &settings, &attempt("user:1"))
+        .await
+        .expect("record")
+        .expect("locked at the limit");
+    assert_eq!((lock.by, lock.minutes), (LockedBy::Account, 15));
+    // Another account from the same address is still open, until the address limit.
+    assert!(throttle::check(&db, &settings, &attempt("user:2"))
+        .await
+        .expect("check")
+        .is_none());
+    throttle::record_failure(&db, &settings, &attempt("user:2"))
+        .await
+        .expect("record");
+    let by_address = throttle::record_failure(&db, &settings, &attempt("user:3"))
+        .await
+        .expect("record")
+        .expect("the address is locked");
+    assert_eq!(by_address.by, LockedBy::Address);
+    // The other door keeps its own counters.
+    let first_access_attempt = Attempt {
+        door: Door::FirstAccess,
+        account: "user:1",
+        address: "192.0.2.7",
+    };
+    assert!(throttle::check(&db, &settings, &first_access_attempt)
+        .await
+        .expect("check")
+        .is_none());
+    throttle::record_success(&db, &attempt("user:1")).await.expect("clear");
+    let after = throttle::check(&db, &settings, &attempt("user:1"))
+        .await
+        .expect("check");
+    assert_eq!(
+        after.map(|l| l.by),
+        Some(LockedBy::Address),
+        "only the account is cleared"
+    );
+}
+
+#[tokio::test]
+async fn identity_store_passes_on_sqlite() {
+    identity_suite(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn identity_store_passes_on_postgres() {
+    identity_suite(Backend::Postgres).await;
+}
+
 #[tokio::test]
 async fn store_suite_passes_on_sqlite() {
     run_suite(Backend::Sqlite).await;

@@ -29,6 +29,8 @@ pub enum AppError {
     AlreadyDecided { by: String, at: String },
     /// The request could not be read (malformed arguments, wrong types).
     BadRequest { detail: String },
+    /// Too many failed attempts: the caller may try again after `minutes`.
+    TooManyAttempts { minutes: u32 },
     /// Something failed on our side; the request id finds the log entry.
     Internal { request_id: String },
 }
@@ -41,6 +43,11 @@ impl AppError {
         }
     }
 
+    /// True when the caller was turned away for who they are (audited at the edge).
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, AppError::NotSignedIn | AppError::Forbidden | AppError::NotFound)
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn => 401,
@@ -49,6 +56,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::PlanRejected { .. } => 422,
             AppError::Conflict { .. } | AppError::AlreadyDecided { .. } => 409,
             AppError::BadRequest { .. } => 400,
+            AppError::TooManyAttempts { .. } => 429,
             AppError::Internal { .. } => 500,
         }
     }
@@ -68,6 +76,9 @@ impl std::fmt::Display for AppError {
             AppError::Conflict { code } => write!(f, "conflict: {code}"),
             AppError::AlreadyDecided { by, at } => write!(f, "already decided by {by} at {at}"),
             AppError::BadRequest { detail } => write!(f, "bad request: {detail}"),
+            AppError::TooManyAttempts { minutes } => {
+                write!(f, "too many attempts: try again in {minutes} minutes")
+            }
             AppError::Internal { request_id } => write!(f, "internal error (request {request_id})"),
         }
     }
@@ -77,6 +88,11 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // Arguments that cannot be read are the caller's fault: answer 400, not the default 500.
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::BAD_REQUEST);
+        }
         match value {
             ServerFnErrorErr::Args(detail)
             | ServerFnErrorErr::MissingArg(detail)

@@ -282,4 +282,30 @@ texts! {
     AlreadyApplies => "Already applies", "已经适用";
     On => "On", "在";
     InDays => "days from today", "天后";
+    // Identity and access (issue 4).
+    TryAgainInMinutes => "Too many failed attempts. For your security, please try again in {minutes} minutes.",
+                         "失败次数过多。为保护您的账户安全，请在 {minutes} 分钟后重试。";
+    FirstAccessLink => "First time here? Set up your access", "首次使用？设置登录密码";
+    FirstAccessTitle => "Set up your access", "首次设置登录";
+    FirstAccessIntro => "Confirm who you are with the details from your lender's letter. Then you choose a password.",
+                        "请使用贷款机构通知中的信息确认您的身份，然后设置密码。";
+    AccountReferenceLabel => "Account reference (for example CL-2026-000301)", "账户编号（例如 CL-2026-000301）";
+    DateOfBirthLabel => "Date of birth", "出生日期";
+    PhoneLast4Label => "Last 4 digits of your registered phone number", "登记手机号的后 4 位";
+    Continue => "Continue", "继续";
+    FirstAccessFailed => "We could not confirm who you are with those details. Check them against your lender's letter and try again. If you have already set a password, sign in instead.",
+                         "无法使用这些信息确认您的身份。请对照贷款机构的通知检查后重试。如果您已设置过密码，请直接登录。";
+    FirstAccessMissing => "Fill in all three fields: account reference, date of birth and the last 4 digits of your phone number.",
+                          "请填写全部三项：账户编号、出生日期和手机号后 4 位。";
+    FirstAccessExpired => "That step has expired. Please confirm your details again.", "该步骤已过期，请重新确认您的信息。";
+    ChoosePasswordTitle => "Choose your password", "设置您的密码";
+    ChoosePasswordIntro => "Thank you, we have confirmed who you are. Choose a password of at least 12 characters: a short sentence is easy to remember and hard to guess.",
+                           "谢谢，我们已确认您的身份。请设置至少 12 个字符的密码：一句简短的话既好记又难猜。";
+    NewPasswordLabel => "New password (at least 12 characters)", "新密码（至少 12 个字符）";
+    ConfirmPasswordLabel => "Type the password again", "再次输入密码";
+    SavePasswordAndSignIn => "Save password and sign in", "保存密码并登录";
+    PasswordTooShort => "Your password needs at least 12 characters.", "密码至少需要 12 个字符。";
+    PasswordTooCommon => "That password is too common and easy to guess. Please choose another.", "该密码过于常见，容易被猜到。请换一个。";
+    PasswordMismatch => "The two passwords are not the same. Please type them again.", "两次输入的密码不一致，请重新输入。";
+    AlreadyHavePassword => "Already set a password? Sign in", "已经设置过密码？直接登录";
 }

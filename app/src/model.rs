@@ -261,3 +261,16 @@ pub struct AccountDetail {
     pub account: AccountSummary,
     pub history: Vec<PlanHistoryItem>,
 }
+
+/// One line of the audit trail, as a supervisor reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_role: String,
+    pub action: String,
+    pub subject_kind: String,
+    pub subject_id: String,
+}

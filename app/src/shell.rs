@@ -10,9 +10,11 @@ use crate::i18n::T;
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::AccountsPage;
 use crate::pages::agreement::AgreementPage;
+use crate::pages::first_access::{ChoosePasswordPage, FirstAccessPage};
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFound;
 use crate::pages::plan::PlanPage;
+use crate::pages::plans::PlansPage;
 use crate::pages::proposal::ProposalPage;
 use crate::pages::queue::QueuePageView;
 use crate::pages::review::ReviewPage;
@@ -76,10 +78,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/accounts/:id/plan") view=PlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans") view=PlansPage ssr=SsrMode::Async/>
                     <Route path=path!("/proposals/:id") view=ProposalPage ssr=SsrMode::Async/>
                     <Route path=path!("/agreements/:reference") view=AgreementPage ssr=SsrMode::Async/>
                     <Route path=path!("/queue") view=QueuePageView ssr=SsrMode::Async/>
                     <Route path=path!("/queue/:id") view=ReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/first-access") view=FirstAccessPage ssr=SsrMode::Async/>
+                    <Route path=path!("/first-access/password") view=ChoosePasswordPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

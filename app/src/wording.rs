@@ -238,3 +238,12 @@ pub fn suggestion_kind(kind: SuggestionKind, locale: Locale) -> &'static str {
         (SuggestionKind::LowestMonthly, Locale::ZhCn) => "每期金额最低",
     }
 }
+
+/// "1 installment", "5 installments", "5 期".
+pub fn installment_count(n: u32, locale: Locale) -> String {
+    match (locale, n) {
+        (Locale::En, 1) => "1 installment".to_owned(),
+        (Locale::En, n) => format!("{n} installments"),
+        (Locale::ZhCn, n) => format!("{n} 期"),
+    }
+}

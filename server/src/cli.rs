@@ -20,7 +20,38 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Manage staff accounts (collectors and supervisors).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print every route the server answers (handlers, server functions, pages) as JSON.
+    #[command(hide = true)]
+    Routes,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a staff account. The password is read from standard input (prompted on a terminal),
+    /// never from the command line.
+    Add {
+        #[arg(long, value_enum)]
+        role: StaffRole,
+        /// Sign-in name: 3 to 32 lower-case letters, digits, '.', '-' or '_'.
+        #[arg(long)]
+        username: String,
+        /// Name shown in the portal and the audit trail (the username when absent).
+        #[arg(long, default_value = "")]
+        full_name: String,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffRole {
+    Collector,
+    Supervisor,
+}
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ServeArgs {
@@ -51,6 +82,21 @@ pub struct ServeArgs {
     /// Hours after sign-in at which a session ends whatever the activity.
     #[arg(long, env = "REPAYDESK_SESSION_MAX_HOURS", default_value_t = 12, global = true)]
     pub session_max_hours: u64,
+    /// Idle timeout in seconds, overriding --session-idle-minutes (tests).
+    #[arg(long, hide = true, global = true)]
+    pub session_idle_seconds: Option<u64>,
+    /// Absolute timeout in seconds, overriding --session-max-hours (tests).
+    #[arg(long, hide = true, global = true)]
+    pub session_max_seconds: Option<u64>,
+    /// Failed sign-ins (or first-access attempts) per account before it is locked for a while.
+    #[arg(long, env = "REPAYDESK_ATTEMPTS_PER_ACCOUNT", default_value_t = 5, global = true)]
+    pub attempts_per_account: u32,
+    /// Failed attempts per client address before it is locked for a while.
+    #[arg(long, env = "REPAYDESK_ATTEMPTS_PER_ADDRESS", default_value_t = 20, global = true)]
+    pub attempts_per_address: u32,
+    /// Minutes over which failed attempts are counted, and how long a lock lasts.
+    #[arg(long, env = "REPAYDESK_LOCKOUT_MINUTES", default_value_t = 15, global = true)]
+    pub lockout_minutes: u64,
     /// Pin the lender's "today" (YYYY-MM-DD) for demonstrations and tests; the real date otherwise.
     #[arg(long, env = "REPAYDESK_TODAY", global = true)]
     pub today: Option<chrono::NaiveDate>,

@@ -1,6 +1,7 @@
 //! The RepayDesk server binary: serves the portal, and carries the operator commands.
 
 mod cli;
+mod commands;
 mod middleware;
 mod routes;
 mod startup;
@@ -16,7 +17,15 @@ async fn main() -> ExitCode {
     telemetry::init();
     let outcome = match cli.command {
         None => startup::serve(cli.serve).await,
-        Some(command) => match command {},
+        Some(cli::Command::User {
+            command:
+                cli::UserCommand::Add {
+                    role,
+                    username,
+                    full_name,
+                },
+        }) => commands::add_user(&cli.serve, role, &username, &full_name).await,
+        Some(cli::Command::Routes) => commands::print_routes(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

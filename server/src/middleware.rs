@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use app::domain::locale::Locale;
 use app::server::auth::session;
+use app::server::store::audit;
 use app::server::{AppState, Viewer};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -22,8 +23,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Wraps the router in the layers (the last one added runs first).
 pub fn apply(router: Router, state: AppState) -> Router {
     router
-        .layer(from_fn_with_state(state, resolve_viewer))
-        .layer(from_fn(refuse_cross_origin_writes))
+        .layer(from_fn_with_state(state.clone(), resolve_viewer))
+        .layer(from_fn_with_state(state, refuse_cross_origin_writes))
         .layer(from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -64,16 +65,9 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 
 /// Resolves the session cookie and language once, for every page, server function and handler.
 async fn resolve_viewer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let client_addr = client_addr(&request);
     let headers = request.headers();
-    let request_id = headers
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    let client_addr = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "-".to_owned(), |c| c.0.ip().to_string());
+    let request_id = request_id(headers);
     let locale = locale_of(headers);
     let user = match cookie(headers, session::COOKIE_NAME) {
         Some(token) => match session::resolve(&state.db, token, &state.sessions).await {
@@ -98,10 +92,41 @@ async fn resolve_viewer(State(state): State<AppState>, mut request: Request, nex
     next.run(request).await
 }
 
-/// State-changing requests from another site are refused, on top of SameSite cookies.
-async fn refuse_cross_origin_writes(request: Request, next: Next) -> Response {
+fn client_addr(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "-".to_owned(), |c| c.0.ip().to_string())
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned()
+}
+
+/// State-changing requests from another site (forms, server functions, any API) are refused,
+/// on top of SameSite cookies, and the refusal is audited.
+async fn refuse_cross_origin_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(request.headers()) {
+        let viewer = Viewer {
+            request_id: request_id(request.headers()),
+            client_addr: client_addr(&request),
+            ..Viewer::anonymous()
+        };
+        let what = format!("{} {}", request.method(), request.uri().path());
+        let entry = audit::Entry {
+            action: "access.cross_site_refused",
+            subject_kind: "endpoint",
+            subject_id: what,
+            detail: serde_json::json!({}),
+        };
+        if let Err(e) = audit::append(&state.db.pool, &viewer, None, entry).await {
+            tracing::error!(request_id = %viewer.request_id, "recording a refusal failed: {e}");
+        }
         return (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -131,8 +156,13 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 
 /// Headers every response carries; pages set their own nonce-based CSP, others get a strict one.
 async fn security_headers(request: Request<Body>, next: Next) -> Response {
+    let static_asset = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // Pages and answers carry personal data: no cache keeps them (the bundle may be cached).
+    if !static_asset && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use app::domain::policy::PlanPolicy;
 use app::server::auth::session::SessionSettings;
+use app::server::auth::throttle::ThrottleSettings;
 use app::server::clock::{parse_zone, LenderClock};
 use app::server::db::Db;
 use app::server::{demo, AppState};
@@ -36,9 +37,18 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
         SecureCookies::Auto => !addr.ip().is_loopback(),
     };
     let sessions = SessionSettings {
-        idle_timeout: Duration::from_secs(args.session_idle_minutes.max(1) * 60),
-        absolute_timeout: Duration::from_secs(args.session_max_hours.max(1) * 3600),
+        idle_timeout: Duration::from_secs(
+            args.session_idle_seconds
+                .unwrap_or(args.session_idle_minutes * 60)
+                .max(1),
+        ),
+        absolute_timeout: Duration::from_secs(args.session_max_seconds.unwrap_or(args.session_max_hours * 3600).max(1)),
         secure_cookie,
+    };
+    let throttle = ThrottleSettings {
+        per_account: args.attempts_per_account.max(1),
+        per_address: args.attempts_per_address.max(1),
+        window: Duration::from_secs(args.lockout_minutes.max(1) * 60),
     };
     Ok(AppState {
         db,
@@ -48,6 +58,7 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
             fixed_today: args.today,
         },
         sessions,
+        throttle,
         demo: args.demo,
     })
 }
@@ -59,7 +70,7 @@ pub fn router(state: AppState, site_root: &str) -> Router {
         .site_pkg_dir("pkg")
         .env(leptos::config::Env::PROD)
         .build();
-    let routes = generate_route_list(app::App);
+    let routes = page_routes();
     let context_state = state.clone();
     let pages = Router::new()
         .leptos_routes_with_context(
@@ -74,6 +85,11 @@ pub fn router(state: AppState, site_root: &str) -> Router {
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options);
     middleware::apply(Router::new().merge(routes::router(state.clone())).merge(pages), state)
+}
+
+/// The Leptos page routes, one source for the router and for `server routes`.
+pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    generate_route_list(app::App)
 }
 
 pub async fn serve(args: ServeArgs) -> Result<(), String> {

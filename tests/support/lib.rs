@@ -37,13 +37,20 @@ pub fn server_binary() -> PathBuf {
     bin
 }
 
-/// The built site (wasm, JS, CSS): cargo leptos writes it under the workspace's target/site
-/// whatever CARGO_TARGET_DIR says, so that copy wins over an older one beside the binary
-/// (a stale bundle fails island hydration).
+/// The built site (wasm, JS, CSS): cargo-leptos writes it under the workspace's target/site
+/// whatever CARGO_TARGET_DIR says, so of the candidates the most recently built one wins
+/// (a stale copy elsewhere must not hide a fresh build).
 pub fn site_root() -> PathBuf {
+    let built = |p: &PathBuf| {
+        std::fs::metadata(p.join("pkg/repaydesk.wasm"))
+            .and_then(|m| m.modified())
+            .ok()
+    };
     [workspace_root().join("target/site"), target_dir().join("site")]
         .into_iter()
-        .find(|p| p.join("pkg").is_dir())
+        .filter_map(|p| built(&p).map(|at| (at, p)))
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, p)| p)
         .unwrap_or_else(|| workspace_root().join("target/site"))
 }
 
@@ -181,3 +188,109 @@ pub const BORROWER_A: (&str, &str) = ("13800000001", "repaydesk-demo-1");
 pub const BORROWER_B: (&str, &str) = ("13800000002", "repaydesk-demo-2");
 pub const COLLECTOR: (&str, &str) = ("collector", "repaydesk-collector");
 pub const SUPERVISOR: (&str, &str) = ("supervisor", "repaydesk-supervisor");
+
+impl TestApp {
+    /// Starts a server with demo data on a fresh SQLite database and extra flags.
+    pub async fn spawn_flags(extra: &[&str]) -> TestApp {
+        let url = fresh_database(Backend::Sqlite)
+            .await
+            .expect("sqlite is always available");
+        TestApp::spawn_with(&url, extra).await
+    }
+
+    /// Every audit action recorded so far, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        audit_actions(&self.database_url).await
+    }
+}
+
+/// Every audit action recorded in the database at `database_url`, oldest first.
+pub async fn audit_actions(database_url: &str) -> Vec<String> {
+    let db = app::server::db::Db::open(database_url, 1)
+        .await
+        .expect("open the test database");
+    let mut records = app::server::store::audit::recent(&db, 10_000)
+        .await
+        .expect("read the audit trail");
+    records.reverse();
+    db.pool.close().await;
+    records.into_iter().map(|r| r.action).collect()
+}
+
+/// The session token a response sets, if it sets one (an empty value clears it).
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    set_cookie(response, "rd_session")
+}
+
+/// The value a response sets for cookie `name`, if any.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A client without a cookie jar (cookies are passed by hand) that does not follow redirects.
+pub fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("http client")
+}
+
+/// Signs in through the form with a bare client and returns the session token.
+pub async fn sign_in_token(base_url: &str, login: &str, password: &str) -> String {
+    let response = bare_client()
+        .post(format!("{base_url}/auth/sign-in"))
+        .form(&[("login", login), ("password", password)])
+        .send()
+        .await
+        .expect("sign-in request");
+    assert_eq!(response.status(), 303);
+    session_cookie(&response)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| panic!("sign-in as {login} set no session"))
+}
+
+/// Runs the server binary with `args` and `stdin`; returns (success, stdout, stderr).
+pub fn run_server_command(args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(server_binary())
+        .args(args)
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the server binary");
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let output = child.wait_with_output().expect("wait for the server binary");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+    )
+}
+
+pub const FIRST_ACCESS: FirstAccessBorrower = FirstAccessBorrower {
+    phone: "13800000003",
+    reference: "CL-2026-000301",
+    date_of_birth: "1990-05-17",
+    phone_last4: "0003",
+};
+
+/// The demo borrower who has no password yet (陈杰 Chen Jie).
+pub struct FirstAccessBorrower {
+    pub phone: &'static str,
+    pub reference: &'static str,
+    pub date_of_birth: &'static str,
+    pub phone_last4: &'static str,
+}

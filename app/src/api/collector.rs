@@ -25,6 +25,7 @@ pub async fn load_queue(query: QueueQuery) -> Result<QueuePage, AppError> {
         }
         .await,
     )
+    .await
 }
 
 /// One proposal with the context to decide it.
@@ -38,6 +39,7 @@ pub async fn load_review(id: i64) -> Result<ReviewContext, AppError> {
         }
         .await,
     )
+    .await
 }
 
 /// Approve, reject or counter-offer a pending proposal; a later decision gets 409.
@@ -51,6 +53,7 @@ pub async fn decide_proposal(proposal_id: i64, decision: CollectorDecision) -> R
         }
         .await,
     )
+    .await
 }
 
 /// Records a payment against an agreement.
@@ -75,6 +78,7 @@ pub async fn record_payment(
         }
         .await,
     )
+    .await
 }
 
 /// The borrower accepts or declines a counter-offer; accepting returns the agreement reference.
@@ -88,4 +92,5 @@ pub async fn answer_counter_offer(proposal_id: i64, accept: bool) -> Result<Opti
         }
         .await,
     )
+    .await
 }

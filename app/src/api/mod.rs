@@ -1,12 +1,13 @@
 //! Server functions: thin doors from the browser into the services. Each one resolves who is
-//! calling and what they may touch before any work, and maps failures once, here.
+//! calling and what they may touch before any work, and maps failures once, here
+//! (`edge::finish` sets the HTTP status and audits every refusal).
 
 use leptos::prelude::*;
 
 use crate::domain::proposal::RawProposal;
 use crate::error::AppError;
 use crate::model::{
-    AccountDetail, AccountSummary, AgreementView, HardshipRecord, PlanContext, ProposalView, SubmitOutcome,
+    AccountDetail, AccountSummary, AgreementView, AuditRecord, HardshipRecord, PlanContext, ProposalView, SubmitOutcome,
 };
 use leptos::server_fn::codec::Json;
 
@@ -23,13 +24,22 @@ mod edge {
         Ok((AppState::current()?, Viewer::current()))
     }
 
-    /// Sets the HTTP status from the error kind (the body carries the kind itself).
-    pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    /// Sets the HTTP status from the error kind (the body carries the kind itself) and
+    /// records every refusal (not signed in, forbidden, not found) in the audit trail.
+    pub async fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(error) = &result {
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(
                     http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
                 );
+            }
+            if error.is_refusal() {
+                if let Ok((state, viewer)) = context() {
+                    let path = leptos::prelude::use_context::<http::request::Parts>()
+                        .map(|p| p.uri.path().to_owned())
+                        .unwrap_or_default();
+                    viewer.audit_refusal(&state.db, &path, error).await;
+                }
             }
         }
         result
@@ -47,6 +57,7 @@ pub async fn my_accounts() -> Result<Vec<AccountSummary>, AppError> {
         }
         .await,
     )
+    .await
 }
 
 /// Records why the borrower fell behind on one of their accounts.
@@ -61,6 +72,23 @@ pub async fn record_hardship(account_id: i64, reason: String, note: String) -> R
         }
         .await,
     )
+    .await
+}
+
+/// The latest entries of the audit trail (supervisors only), newest first.
+#[server(endpoint = "audit/recent")]
+pub async fn recent_audit(limit: u32) -> Result<Vec<AuditRecord>, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            viewer.require_supervisor()?;
+            crate::server::store::audit::recent(&state.db, i64::from(limit.clamp(1, 500)))
+                .await
+                .map_err(|e| viewer.internal(e))
+        }
+        .await,
+    )
+    .await
 }
 
 /// One of the borrower's accounts with its plan history.
@@ -74,6 +102,7 @@ pub async fn load_account_detail(account_id: i64) -> Result<AccountDetail, AppEr
         }
         .await,
     )
+    .await
 }
 
 /// What the plan builder needs: balance, policy, today, suggestions.
@@ -87,6 +116,7 @@ pub async fn load_plan_context(account_id: i64) -> Result<PlanContext, AppError>
         }
         .await,
     )
+    .await
 }
 
 /// Submits a plan; the same idempotency key always yields the first result.
@@ -105,6 +135,7 @@ pub async fn submit_plan(
         }
         .await,
     )
+    .await
 }
 
 /// A proposal, for its borrower or staff.
@@ -118,6 +149,7 @@ pub async fn load_proposal(id: i64) -> Result<ProposalView, AppError> {
         }
         .await,
     )
+    .await
 }
 
 /// An agreement with its schedule and adherence, for its borrower or staff.
@@ -131,4 +163,19 @@ pub async fn load_agreement(reference: String) -> Result<AgreementView, AppError
         }
         .await,
     )
+    .await
+}
+
+/// All of the borrower's accounts with their plans and agreements.
+#[server(endpoint = "plans/mine")]
+pub async fn load_my_plans() -> Result<Vec<AccountDetail>, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            let borrower = viewer.require_borrower()?;
+            crate::server::services::accounts::all_details(&state, &viewer, borrower).await
+        }
+        .await,
+    )
+    .await
 }

@@ -20,6 +20,12 @@ pub fn error_text(error: &AppError, locale: Locale) -> &'static str {
             "amount_invalid" => T::ErrorAmountInvalid.get(locale),
             "payment_exceeds_remaining" => T::ErrorExceedsRemaining.get(locale),
             "paid_on_invalid" => T::ErrorPaidOnInvalid.get(locale),
+            "first_access_failed" => T::FirstAccessFailed.get(locale),
+            "first_access_missing" => T::FirstAccessMissing.get(locale),
+            "first_access_expired" => T::FirstAccessExpired.get(locale),
+            "password_too_short" => T::PasswordTooShort.get(locale),
+            "password_too_common" => T::PasswordTooCommon.get(locale),
+            "password_mismatch" => T::PasswordMismatch.get(locale),
             _ => T::ErrorBadInput.get(locale),
         },
         AppError::BadRequest { .. } | AppError::PlanRejected { .. } => T::ErrorBadInput.get(locale),
@@ -33,11 +39,13 @@ pub fn error_text(error: &AppError, locale: Locale) -> &'static str {
             _ => T::ConflictTryAgain.get(locale),
         },
         AppError::AlreadyDecided { .. } => T::AlreadyDecidedText.get(locale),
+        AppError::TooManyAttempts { .. } => T::TryAgainInMinutes.get(locale),
         AppError::Internal { .. } => T::ErrorGeneric.get(locale),
     }
 }
 
-/// The full message, with the details some errors carry (who decided, and when).
+/// The full message, with the details some errors carry (who decided and when, how many
+/// minutes to wait).
 pub fn error_message(error: &AppError, locale: Locale) -> String {
     match error {
         AppError::AlreadyDecided { by, at } => {
@@ -47,11 +55,29 @@ pub fn error_message(error: &AppError, locale: Locale) -> String {
                 T::DecidedAt.get(locale)
             )
         }
+        AppError::TooManyAttempts { minutes } => try_again_in(*minutes, locale),
         other => error_text(other, locale).to_owned(),
     }
+}
+
+/// "Try again in N minutes", in the reader's language.
+pub fn try_again_in(minutes: u32, locale: Locale) -> String {
+    T::TryAgainInMinutes
+        .get(locale)
+        .replace("{minutes}", &minutes.max(1).to_string())
 }
 
 #[component]
 pub fn ErrorNotice(error: AppError, locale: Locale) -> impl IntoView {
     view! { <p class="notice notice-error" role="alert">{error_message(&error, locale)}</p> }
+}
+
+/// Renders a server function's answer on a page: the view on success, the sign-in page when the
+/// session has ended, a worded message otherwise.
+pub fn answer_view<T>(result: Result<T, AppError>, locale: Locale, render: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        Ok(value) => render(value),
+        Err(AppError::NotSignedIn) => view! { <leptos_router::components::Redirect path="/sign-in"/> }.into_any(),
+        Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
+    }
 }

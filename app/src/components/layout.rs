@@ -70,8 +70,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let nav = info.user.clone().map(|user| {
         view! {
             <nav class="nav" aria-label=T::NavAccounts.get(locale)>
-                {(user.role == Role::Borrower).then(|| view! { <a href="/accounts">{T::NavAccounts.get(locale)}</a> })}
                 {user.role.is_staff().then(|| view! { <a href="/queue" id="nav-queue">{T::NavQueue.get(locale)}</a> })}
+                {(user.role == Role::Borrower).then(|| view! {
+                    <a href="/accounts">{T::NavAccounts.get(locale)}</a>
+                    <a href="/plans">{T::MyPlansTitle.get(locale)}</a>
+                })}
                 <span class="who">
                     <span class="visually-hidden">{T::SignedInAs.get(locale)} " "</span>
                     {user.display_name}

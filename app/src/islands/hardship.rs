@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::RecordHardship;
-use crate::components::feedback::error_text;
+use crate::components::feedback::error_message;
 use crate::domain::locale::{format_date, Locale};
 use crate::domain::proposal::HardshipReason;
 use crate::i18n::T;
@@ -33,7 +33,7 @@ pub fn HardshipForm(account_id: i64, locale: Locale, current: Option<HardshipRec
         }
     });
     let error = move || match action.value().get() {
-        Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert">{error_text(&e, locale)}</p> }),
+        Some(Err(e)) => Some(view! { <p class="notice notice-error" role="alert">{error_message(&e, locale)}</p> }),
         _ => None,
     };
     let status = move || match recorded.get() {

@@ -182,7 +182,7 @@ pub fn PlanBuilder(
                     <p class="suggestion-title">{wording::suggestion_kind(s.label, locale)}</p>
                     <p><strong>{regular}</strong> " " {T::PerInstallment.get(locale)}</p>
                     <p class="muted small">
-                        {s.schedule.installments.len()} " " {T::Installments.get(locale)} " · "
+                        {wording::installment_count(u32::try_from(s.schedule.installments.len()).unwrap_or(u32::MAX), locale)} " · "
                         {wording::frequency(s.schedule.frequency, locale)}
                     </p>
                     <button type="button" class="button small-button" on:click=move |_| { fields.fill(&raw); reviewing.set(false); }>

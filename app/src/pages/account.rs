@@ -2,19 +2,17 @@
 //! what a plan changes, and the history of plans and agreements.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::load_account_detail;
 use crate::components::account_card::{consequence_text, StageBadge};
 use crate::components::breakdown_chart::BreakdownChart;
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::answer_view;
 use crate::components::layout::use_locale;
 use crate::components::money::Amount;
 use crate::components::plan::{agreement_status, proposal_status};
 use crate::domain::locale::{format_date, Locale};
 use crate::domain::stage::Stage;
-use crate::error::AppError;
 use crate::i18n::T;
 use crate::model::{AccountDetail, PlanHistoryItem};
 use crate::wording;
@@ -41,11 +39,7 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(detail) => view! { <AccountView detail locale/> }.into_any(),
-                    Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
-                    Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
-                }
+                answer_view(detail.await, locale, |detail| view! { <AccountView detail locale/> }.into_any())
             })}
         </Suspense>
     }
@@ -160,7 +154,7 @@ pub fn HistoryRow(item: PlanHistoryItem, locale: Locale) -> impl IntoView {
             " · " <strong>{status}</strong>
             <br/>
             <span class="muted small">
-                {when} " · " {terms.installments} " " {T::Installments.get(locale)} " · "
+                {when} " · " {wording::installment_count(terms.installments, locale)} " · "
                 {wording::frequency(terms.frequency, locale)}
             </span>
         </li>

@@ -2,16 +2,14 @@
 //! reference, with paid / due / missed marks.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::load_agreement;
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::answer_view;
 use crate::components::layout::{use_locale, use_request_info};
 use crate::components::payment_form::PaymentForm;
 use crate::components::plan::{agreement_origin, agreement_status, AdherenceTable};
 use crate::domain::locale::{format_date, Locale};
-use crate::error::AppError;
 use crate::i18n::T;
 use crate::islands::print::PrintButton;
 use crate::model::{AgreementStatus, AgreementView};
@@ -25,11 +23,7 @@ pub fn AgreementPage() -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(a) => view! { <AgreementDetail a locale/> }.into_any(),
-                    Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
-                    Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
-                }
+                answer_view(data.await, locale, |a| view! { <AgreementDetail a locale/> }.into_any())
             })}
         </Suspense>
     }
@@ -56,7 +50,7 @@ fn AgreementDetail(a: AgreementView, locale: Locale) -> impl IntoView {
                     <div><dt>{T::PolicyVersion.get(locale)}</dt><dd class="mono">{a.policy_version.clone()}</dd></div>
                     <div><dt>{T::Total.get(locale)}</dt><dd><strong>{a.total.format(locale)}</strong></dd></div>
                     <div><dt>{T::FrequencyLabel.get(locale)}</dt><dd>{wording::frequency(a.terms.frequency, locale)} " · "
-                        {a.terms.installments} " " {T::Installments.get(locale)} " · " {T::FirstDateLabel.get(locale)} " "
+                        {wording::installment_count(a.terms.installments, locale)} " · " {T::FirstDateLabel.get(locale)} " "
                         {format_date(a.terms.first_payment_date, locale)}</dd></div>
                 </dl>
                 <p>{T::AgreementKeepText.get(locale)}</p>

@@ -1,15 +1,13 @@
 //! A submitted proposal: its status, what it asked for, and what happens next.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::api::load_proposal;
 use crate::components::counter_offer::CounterOfferCard;
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::answer_view;
 use crate::components::layout::use_locale;
 use crate::components::plan::{proposal_status, ScheduleTable};
 use crate::domain::locale::{format_date, Locale};
-use crate::error::AppError;
 use crate::i18n::T;
 use crate::model::{ProposalStatus, ProposalView};
 use crate::pages::account::id_param;
@@ -23,11 +21,7 @@ pub fn ProposalPage() -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! { <ProposalDetail p locale/> }.into_any(),
-                    Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
-                    Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
-                }
+                answer_view(data.await, locale, |p| view! { <ProposalDetail p locale/> }.into_any())
             })}
         </Suspense>
     }
@@ -79,7 +73,7 @@ fn ProposalDetail(p: ProposalView, locale: Locale) -> impl IntoView {
             {counter}
             <section class="card" aria-labelledby="terms">
                 <h2 id="terms">{T::PreviewTitle.get(locale)}</h2>
-                <p>{p.terms.installments} " " {T::Installments.get(locale)} " · " {wording::frequency(p.terms.frequency, locale)}</p>
+                <p>{wording::installment_count(p.terms.installments, locale)} " · " {wording::frequency(p.terms.frequency, locale)}</p>
                 <ScheduleTable schedule=p.schedule.clone() locale/>
             </section>
         </section>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::feedback::try_again_in;
 use crate::components::layout::{use_locale, use_request_info};
 use crate::i18n::T;
 
@@ -11,13 +12,20 @@ use crate::i18n::T;
 pub fn SignInPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let (login, error, notice) =
-        query.with_untracked(|q| (q.get("login").unwrap_or_default(), q.get("error"), q.get("notice")));
+    let (login, error, notice, minutes) = query.with_untracked(|q| {
+        (
+            q.get("login").unwrap_or_default(),
+            q.get("error"),
+            q.get("notice"),
+            q.get("minutes"),
+        )
+    });
     let error = error.map(|code| {
         let text = match code.as_str() {
-            "missing" => T::SignInMissing.get(locale),
-            "expired" => T::SessionExpired.get(locale),
-            _ => T::SignInFailed.get(locale),
+            "missing" => T::SignInMissing.get(locale).to_owned(),
+            "expired" => T::SessionExpired.get(locale).to_owned(),
+            "locked" => try_again_in(minutes.and_then(|m| m.parse().ok()).unwrap_or(1), locale),
+            _ => T::SignInFailed.get(locale).to_owned(),
         };
         view! { <p class="notice notice-error" role="alert" id="sign-in-error">{text}</p> }
     });
@@ -38,6 +46,7 @@ pub fn SignInPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="button primary">{T::SignIn.get(locale)}</button>
             </form>
+            <p><a href="/first-access" id="first-access-link">{T::FirstAccessLink.get(locale)}</a></p>
             {use_request_info().demo.then(|| view! { <p class="muted small">{T::DemoHint.get(locale)}</p> })}
         </section>
     }

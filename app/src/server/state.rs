@@ -12,6 +12,8 @@ pub struct AppState {
     pub policy: Arc<PlanPolicy>,
     pub clock: LenderClock,
     pub sessions: super::auth::session::SessionSettings,
+    /// Limits on failed sign-ins and first-access attempts.
+    pub throttle: super::auth::throttle::ThrottleSettings,
     /// Demo mode: the sign-in page shows the demo logins.
     pub demo: bool,
 }

@@ -47,6 +47,34 @@ impl Viewer {
         self.require_role(&[Role::Borrower])
     }
 
+    pub fn require_staff(&self) -> Result<&CurrentUser, AppError> {
+        self.require_role(&[Role::Collector, Role::Supervisor])
+    }
+
+    pub fn require_supervisor(&self) -> Result<&CurrentUser, AppError> {
+        self.require_role(&[Role::Supervisor])
+    }
+
+    /// Appends the audit entry for a refused request (not signed in, forbidden, not found).
+    /// A failure to record is logged, never shown: the refusal stands either way.
+    pub async fn audit_refusal(&self, db: &crate::server::db::Db, what: &str, error: &AppError) {
+        let reason = match error {
+            AppError::NotSignedIn => "not_signed_in",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            _ => return,
+        };
+        let entry = crate::server::store::audit::Entry {
+            action: "access.refused",
+            subject_kind: "endpoint",
+            subject_id: what.to_owned(),
+            detail: serde_json::json!({ "reason": reason }),
+        };
+        if let Err(e) = crate::server::store::audit::append(&db.pool, self, None, entry).await {
+            tracing::error!(request_id = %self.request_id, "recording a refusal failed: {e}");
+        }
+    }
+
     /// Turns an internal failure into the client-safe error, logging the cause once.
     pub fn internal(&self, cause: impl std::fmt::Display) -> AppError {
         tracing::error!(request_id = %self.request_id, "internal error: {cause}");

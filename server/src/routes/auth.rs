@@ -22,7 +22,7 @@ pub struct SignInForm {
     password: String,
 }
 
-fn see_other(location: &str, set_cookie: Option<String>) -> Response {
+pub(super) fn see_other(location: &str, set_cookie: Option<String>) -> Response {
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response();
     if let Some(value) = set_cookie.and_then(|c| c.parse().ok()) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -32,6 +32,13 @@ fn see_other(location: &str, set_cookie: Option<String>) -> Response {
 
 fn back_to_sign_in(error: &str, login: &str) -> Response {
     let query = serde_urlencoded::to_string([("error", error), ("login", login)]).unwrap_or_default();
+    see_other(&format!("/sign-in?{query}"), None)
+}
+
+fn locked_out(minutes: u32, login: &str) -> Response {
+    let minutes = minutes.to_string();
+    let query = serde_urlencoded::to_string([("error", "locked"), ("minutes", minutes.as_str()), ("login", login)])
+        .unwrap_or_default();
     see_other(&format!("/sign-in?{query}"), None)
 }
 
@@ -55,6 +62,7 @@ pub async fn sign_in(
             see_other(home, Some(session::cookie(&token, &state.sessions)))
         }
         Err(AppError::Invalid { .. }) => back_to_sign_in("failed", login),
+        Err(AppError::TooManyAttempts { minutes }) => locked_out(minutes, login),
         Err(_) => back_to_sign_in("unavailable", login),
     }
 }

@@ -1,26 +1,71 @@
-//! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in, sign-out and plan
-//! forms, and the language switch.
+//! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in, sign-out and
+//! first-access and plan forms, and the language switch. `table()` is the one list the router is built
+//! from and `server routes` prints, so the access-matrix test sees every endpoint.
 
 mod auth;
 mod collector;
+mod first_access;
 mod health;
 mod language;
 mod plans;
 
 use app::server::AppState;
-use axum::routing::{get, post};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
 
+/// One endpoint: its method, its path (axum syntax) and what answers it.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a standard HTTP method");
+    Route {
+        method,
+        path,
+        handler: on(filter, handler),
+    }
+}
+
+pub fn table() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/healthz", health::healthz),
+        route(Method::GET, "/readyz", health::readyz),
+        route(Method::POST, "/auth/sign-in", auth::sign_in),
+        route(Method::POST, "/auth/sign-out", auth::sign_out),
+        route(Method::POST, "/auth/first-access", first_access::prove),
+        route(
+            Method::POST,
+            "/auth/first-access/password",
+            first_access::choose_password,
+        ),
+        route(Method::GET, "/lang/{code}", language::switch),
+        route(Method::POST, "/plans/submit", plans::submit),
+        route(Method::POST, "/queue/{id}/decide", collector::decide),
+        route(
+            Method::POST,
+            "/proposals/{id}/counter-offer",
+            collector::answer_counter_offer,
+        ),
+        route(
+            Method::POST,
+            "/agreements/{reference}/payments",
+            collector::record_payment,
+        ),
+    ]
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/auth/sign-in", post(auth::sign_in))
-        .route("/auth/sign-out", post(auth::sign_out))
-        .route("/lang/{code}", get(language::switch))
-        .route("/plans/submit", post(plans::submit))
-        .route("/queue/{id}/decide", post(collector::decide))
-        .route("/proposals/{id}/counter-offer", post(collector::answer_counter_offer))
-        .route("/agreements/{reference}/payments", post(collector::record_payment))
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, r| router.route(r.path, r.handler))
         .with_state(state)
 }

@@ -6,7 +6,7 @@ use app::error::AppError;
 use app::server::services::plans;
 use app::server::{AppState, Viewer};
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -22,7 +22,7 @@ pub struct PlanForm {
 }
 
 fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
+    super::auth::see_other(location, None)
 }
 
 /// Back to the builder with the typed values (and a state error code, if any).

@@ -1,4 +1,5 @@
-//! Identity: password hashing and database-backed sessions.
+//! Identity: password hashing, database-backed sessions, and throttling of failed attempts.
 
 pub mod password;
 pub mod session;
+pub mod throttle;

@@ -47,6 +47,26 @@ pub async fn detail(
     })
 }
 
+/// Every account of the borrower with its plan history (the "plans and agreements" page).
+pub async fn all_details(
+    state: &AppState,
+    viewer: &Viewer,
+    borrower: &CurrentUser,
+) -> Result<Vec<AccountDetail>, AppError> {
+    let rows = accounts::for_borrower(&state.db, borrower.id)
+        .await
+        .map_err(|e| viewer.internal(e))?;
+    let mut details = Vec::with_capacity(rows.len());
+    for row in rows {
+        let history = history(state, row.id).await.map_err(|e| viewer.internal(e))?;
+        details.push(AccountDetail {
+            account: summarize(state, viewer, row).await?,
+            history,
+        });
+    }
+    Ok(details)
+}
+
 /// Proposals and agreements on an account, newest first.
 pub async fn history(state: &AppState, account_id: i64) -> Result<Vec<PlanHistoryItem>, sqlx::Error> {
     let zone = state.clock.zone;

@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod adherence;
 pub mod counter_offers;
+pub mod first_access;
 pub mod plans;
 pub mod review;
 pub mod sign_in;
+pub mod staff;

@@ -1,10 +1,43 @@
-//! Signing in and out. Every failure looks the same to the client, whatever went wrong.
+//! Signing in and out. Every failure looks the same to the client, whatever went wrong;
+//! repeated failures lock the account and the client address for a while (see `throttle`).
 
 use crate::error::AppError;
 use crate::model::Role;
+use crate::server::auth::throttle::{self, Attempt, Door, Lock};
 use crate::server::auth::{password, session};
 use crate::server::store::{audit, users};
 use crate::server::{AppState, Viewer};
+
+/// What throttling counts a login against: the user when known, otherwise the login as typed
+/// (so unknown logins lock exactly like known ones and reveal nothing).
+fn account_key(user_id: Option<i64>, login: &str) -> String {
+    match user_id {
+        Some(id) => format!("user:{id}"),
+        None => format!("login:{}", login.to_lowercase()),
+    }
+}
+
+/// Records a lock that has just come into force.
+pub(crate) async fn audit_lockout(
+    state: &AppState,
+    viewer: &Viewer,
+    door: Door,
+    subject_id: String,
+    lock: Lock,
+) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        action: match door {
+            Door::SignIn => "auth.locked_out",
+            Door::FirstAccess => "auth.first_access_locked_out",
+        },
+        subject_kind: "login",
+        subject_id,
+        detail: serde_json::json!({ "locked_by": lock.by.code(), "minutes": lock.minutes }),
+    };
+    audit::append(&state.db.pool, viewer, None, entry)
+        .await
+        .map_err(|e| viewer.internal(e))
+}
 
 /// A new session token (and the role) for the user whose login and password match.
 pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &str) -> Result<(String, Role), AppError> {
@@ -16,19 +49,57 @@ pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &st
         Some(c) => (Some(c.user_id), c.role, c.password_hash),
         None => (None, Role::Borrower, None),
     };
+    let subject_id = user_id.map_or_else(|| "unknown".to_owned(), |id| id.to_string());
+    let account = account_key(user_id, login);
+    let attempt = Attempt {
+        door: Door::SignIn,
+        account: &account,
+        address: &viewer.client_addr,
+    };
+    if let Some(lock) = throttle::check(&state.db, &state.throttle, &attempt)
+        .await
+        .map_err(|e| viewer.internal(e))?
+    {
+        let entry = audit::Entry {
+            action: "auth.sign_in_throttled",
+            subject_kind: "login",
+            subject_id,
+            detail: serde_json::json!({ "locked_by": lock.by.code() }),
+        };
+        audit::append(&state.db.pool, viewer, None, entry)
+            .await
+            .map_err(|e| viewer.internal(e))?;
+        return Err(AppError::TooManyAttempts { minutes: lock.minutes });
+    }
     let matches = password::verify(secret.to_owned(), stored).await;
     let Some(user_id) = user_id.filter(|_| matches) else {
         let entry = audit::Entry {
             action: "auth.sign_in_failed",
             subject_kind: "login",
-            subject_id: user_id.map_or_else(|| "unknown".to_owned(), |id| id.to_string()),
+            subject_id: subject_id.clone(),
             detail: serde_json::json!({}),
         };
         audit::append(&state.db.pool, viewer, None, entry)
             .await
             .map_err(|e| viewer.internal(e))?;
+        let lock = throttle::record_failure(&state.db, &state.throttle, &attempt)
+            .await
+            .map_err(|e| viewer.internal(e))?;
+        if let Some(lock) = lock {
+            audit_lockout(state, viewer, Door::SignIn, subject_id, lock).await?;
+            return Err(AppError::TooManyAttempts { minutes: lock.minutes });
+        }
         return Err(AppError::invalid("login", "sign_in_failed"));
     };
+    throttle::record_success(&state.db, &attempt)
+        .await
+        .map_err(|e| viewer.internal(e))?;
+    let token = start_session(state, viewer, user_id).await?;
+    Ok((token, role))
+}
+
+/// Creates a session for a user who has just proved who they are, with its audit entry.
+pub(crate) async fn start_session(state: &AppState, viewer: &Viewer, user_id: i64) -> Result<String, AppError> {
     let token = session::create(&state.db, user_id, &state.sessions)
         .await
         .map_err(|e| viewer.internal(e))?;
@@ -41,7 +112,7 @@ pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &st
     audit::append(&state.db.pool, viewer, None, entry)
         .await
         .map_err(|e| viewer.internal(e))?;
-    Ok((token, role))
+    Ok(token)
 }
 
 pub async fn sign_out(state: &AppState, viewer: &Viewer, token: &str) -> Result<(), AppError> {

@@ -1,7 +1,9 @@
 //! The audit trail: append-only. This module offers no update and no delete, on purpose.
 
-use crate::model::CurrentUser;
-use crate::server::db::now_ms;
+use sqlx::Row;
+
+use crate::model::{AuditRecord, CurrentUser};
+use crate::server::db::{now_ms, Db};
 use crate::server::Viewer;
 
 /// One state change or security event, as it will be stored.
@@ -38,4 +40,28 @@ where
     .execute(executor)
     .await?;
     Ok(())
+}
+
+/// The most recent entries, newest first.
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, at, actor_id, actor_role, action, subject_kind, subject_id FROM audit_log \
+         ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditRecord {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                actor_id: r.try_get("actor_id")?,
+                actor_role: r.try_get("actor_role")?,
+                action: r.try_get("action")?,
+                subject_kind: r.try_get("subject_kind")?,
+                subject_id: r.try_get("subject_id")?,
+            })
+        })
+        .collect()
 }

@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod agreements;
 pub mod audit;
+pub mod auth_failures;
 pub mod counter_offers;
 pub mod decisions;
+pub mod first_access;
 pub mod hardship;
 pub mod payments;
 pub mod proposals;

@@ -1,0 +1,55 @@
+//! Failed sign-in and first-access attempts, one row each, keyed by what is throttled. The
+//! rows live in the database so that a limit holds whichever replica answers.
+
+use crate::server::db::Db;
+
+/// The instant (Unix ms) at which `key` may try again, when it has `limit` or more failures
+/// in the `window_ms` before `now`: the `limit`-th most recent failure plus the window.
+pub async fn locked_until(
+    db: &Db,
+    scope: &str,
+    key: &str,
+    limit: u32,
+    window_ms: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let nth: Option<i64> = sqlx::query_scalar(
+        "SELECT at FROM auth_failures WHERE scope = $1 AND key = $2 AND at > $3 \
+         ORDER BY at DESC LIMIT 1 OFFSET $4",
+    )
+    .bind(scope)
+    .bind(key)
+    .bind(now - window_ms)
+    .bind(i64::from(limit.max(1)) - 1)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(nth.map(|at| at + window_ms).filter(|until| *until > now))
+}
+
+/// Records one failure and forgets this key's failures that no longer count.
+pub async fn record(db: &Db, scope: &str, key: &str, now: i64, window_ms: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key = $2 AND at <= $3")
+        .bind(scope)
+        .bind(key)
+        .bind(now - window_ms)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO auth_failures (scope, key, at) VALUES ($1, $2, $3)")
+        .bind(scope)
+        .bind(key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// Forgets every failure of `key` (after a success).
+pub async fn clear(db: &Db, scope: &str, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key = $2")
+        .bind(scope)
+        .bind(key)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! Hostile input against every server function: malformed numbers, huge values, unicode,
+//! markup, empty and missing fields, wrong types, broken JSON. Every answer is a 2xx, a redirect
+//! or a specific 4xx, never a 5xx, and the server keeps serving.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::json;
+use tests::{TestApp, BORROWER_A};
+
+const NASTY: &[&str] = &[
+    "",
+    " ",
+    "0",
+    "-1",
+    "1.5",
+    "1e309",
+    "NaN",
+    "inf",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "18446744073709551616",
+    "１２３",
+    "¥1,000",
+    "1,2,3",
+    "0x10",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\u{0}",
+    "😀",
+    "٣",
+    "2026-02-30",
+    "9999-12-31",
+    "0000-01-01",
+    "+123",
+    "--1",
+];
+
+fn nasty_or_random() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(NASTY).prop_map(str::to_owned),
+        any::<String>(),
+        "[0-9]{1,40}",
+        ".{0,2000}",
+    ]
+}
+
+async fn status_of(request: reqwest::RequestBuilder) -> u16 {
+    request.send().await.expect("the server answers").status().as_u16()
+}
+
+/// A success, a redirect (the no-JavaScript forms answer with one) or a specific 4xx.
+fn acceptable(status: u16) -> bool {
+    (200..500).contains(&status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_functions_answer_hostile_input_with_4xx_never_5xx() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let runtime = tokio::runtime::Handle::current();
+    let mut runner = TestRunner::new(Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (
+        nasty_or_random(),
+        nasty_or_random(),
+        nasty_or_random(),
+        nasty_or_random(),
+        nasty_or_random(),
+    );
+    let result = runner.run(&strategy, |(a, b, c, d, e)| {
+        let statuses = tokio::task::block_in_place(|| {
+            runtime.block_on(async {
+                let post_form = |path: &str, pairs: Vec<(&'static str, String)>| client.post(app.url(path)).form(&pairs);
+                vec![
+                    status_of(post_form("/api/accounts/hardship", vec![("account_id", a.clone()), ("reason", b.clone()), ("note", c.clone())])).await,
+                    status_of(post_form("/api/accounts/detail", vec![("account_id", a.clone())])).await,
+                    status_of(post_form("/api/plans/context", vec![("account_id", b.clone())])).await,
+                    status_of(post_form("/api/plans/proposal", vec![("id", c.clone())])).await,
+                    status_of(post_form("/api/plans/agreement", vec![("reference", d.clone())])).await,
+                    status_of(client.post(app.url("/api/plans/submit")).json(&json!({
+                        "account_id": 1, "idempotency_key": e.clone(),
+                        "proposal": { "down_payment": a, "installments": b, "frequency": c, "first_payment_date": d,
+                                      "hardship_reason": e, "hardship_note": a, "monthly_income": b, "monthly_expenses": c }
+                    }))).await,
+                    status_of(post_form("/plans/submit", vec![("account_id", "1".into()), ("idempotency_key", e.clone()), ("down_payment", a.clone()), ("installments", b.clone())])).await,
+                ]
+            })
+        });
+        prop_assert!(statuses.iter().all(|s| acceptable(*s)), "statuses {:?}", statuses);
+        Ok(())
+    });
+    result.unwrap();
+
+    // Shapes the UI never sends: wrong types, missing fields, broken JSON, the wrong method.
+    let raw = |body: &'static str| {
+        client
+            .post(app.url("/api/plans/submit"))
+            .header("content-type", "application/json")
+            .body(body)
+    };
+    for body in [
+        "",
+        "{",
+        "null",
+        "[]",
+        "{\"account_id\": \"one\"}",
+        "{\"account_id\": 1}",
+        "{\"account_id\": 1e99, \"idempotency_key\": 5}",
+        "{\"account_id\": 1, \"idempotency_key\": \"k\", \"proposal\": 7}",
+    ] {
+        let status = status_of(raw(body)).await;
+        assert!((400..500).contains(&status), "{body:?} -> {status}");
+    }
+    let bad_utf8 = client
+        .post(app.url("/api/accounts/detail"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![0xff, 0xfe, 0x3d]);
+    assert!((400..500).contains(&status_of(bad_utf8).await));
+    let missing = client
+        .post(app.url("/api/accounts/detail"))
+        .form(&[("nothing", "here")]);
+    assert_eq!(status_of(missing).await, 400);
+    let readyz = status_of(client.get(app.url("/readyz"))).await;
+    assert_eq!(readyz, 200, "the server still serves");
+}
