@@ -345,7 +345,7 @@ fn rules() -> Vec<Rule> {
             "/proposals/{id}/counter-offer",
             vec![probe(
                 "/proposals/999/counter-offer",
-                &[("answer", "accept")],
+                &[("response", "accept")],
                 [
                     RedirectTo("/sign-in?error=expired"),
                     Status(404),
