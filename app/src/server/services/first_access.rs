@@ -104,12 +104,7 @@ pub async fn prove_identity(
     first_access::create_ticket(&state.db, &ticket, user_id, TICKET_VALID_MS)
         .await
         .map_err(|e| viewer.internal(e))?;
-    let entry = audit::Entry {
-        action: "auth.first_access_verified",
-        subject_kind: "user",
-        subject_id: user_id.to_string(),
-        detail: serde_json::json!({}),
-    };
+    let entry = audit::Entry::user_event("auth.first_access_verified", user_id);
     audit::append(&state.db.pool, viewer, None, entry)
         .await
         .map_err(|e| viewer.internal(e))?;
@@ -152,12 +147,7 @@ pub async fn choose_password(
     {
         return Err(expired());
     }
-    let entry = audit::Entry {
-        action: "auth.first_password_set",
-        subject_kind: "user",
-        subject_id: user_id.to_string(),
-        detail: serde_json::json!({}),
-    };
+    let entry = audit::Entry::user_event("auth.first_password_set", user_id);
     audit::append(&mut *tx, viewer, None, entry)
         .await
         .map_err(|e| viewer.internal(e))?;

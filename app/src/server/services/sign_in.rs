@@ -103,12 +103,7 @@ pub(crate) async fn start_session(state: &AppState, viewer: &Viewer, user_id: i6
     let token = session::create(&state.db, user_id, &state.sessions)
         .await
         .map_err(|e| viewer.internal(e))?;
-    let entry = audit::Entry {
-        action: "auth.signed_in",
-        subject_kind: "user",
-        subject_id: user_id.to_string(),
-        detail: serde_json::json!({}),
-    };
+    let entry = audit::Entry::user_event("auth.signed_in", user_id);
     audit::append(&state.db.pool, viewer, None, entry)
         .await
         .map_err(|e| viewer.internal(e))?;
@@ -120,12 +115,7 @@ pub async fn sign_out(state: &AppState, viewer: &Viewer, token: &str) -> Result<
         .await
         .map_err(|e| viewer.internal(e))?;
     if let Some(user) = &viewer.user {
-        let entry = audit::Entry {
-            action: "auth.signed_out",
-            subject_kind: "user",
-            subject_id: user.id.to_string(),
-            detail: serde_json::json!({}),
-        };
+        let entry = audit::Entry::user_event("auth.signed_out", user.id);
         audit::append(&state.db.pool, viewer, None, entry)
             .await
             .map_err(|e| viewer.internal(e))?;

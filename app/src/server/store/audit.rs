@@ -14,6 +14,18 @@ pub struct Entry<'a> {
     pub detail: serde_json::Value,
 }
 
+impl<'a> Entry<'a> {
+    /// An event about one user account that needs no further detail (sign-in, sign-out...).
+    pub fn user_event(action: &'a str, user_id: i64) -> Entry<'a> {
+        Entry {
+            action,
+            subject_kind: "user",
+            subject_id: user_id.to_string(),
+            detail: serde_json::json!({}),
+        }
+    }
+}
+
 pub async fn append<'c, E>(
     executor: E,
     viewer: &Viewer,
