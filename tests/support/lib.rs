@@ -294,3 +294,38 @@ pub struct FirstAccessBorrower {
     pub date_of_birth: &'static str,
     pub phone_last4: &'static str,
 }
+
+/// The Location header of a response ("" when there is none).
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Posts the sign-in form from a fresh client and returns where it redirects.
+pub async fn sign_in_attempt(app: &TestApp, login: &str, password: &str) -> String {
+    let response = bare_client()
+        .post(app.url("/auth/sign-in"))
+        .form(&[("login", login), ("password", password)])
+        .send()
+        .await
+        .expect("sign-in request");
+    assert_eq!(response.status(), 303);
+    location(&response)
+}
+
+/// The status of the borrower's own-accounts server function with this session token.
+pub async fn my_accounts_status(base_url: &str, token: &str) -> u16 {
+    bare_client()
+        .post(format!("{base_url}/api/accounts/mine"))
+        .header("cookie", format!("rd_session={token}"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("server fn")
+        .status()
+        .as_u16()
+}
