@@ -59,6 +59,10 @@ async fn assert_accessible(browser: &Browser, page: &str) {
 async fn a_borrower_builds_a_plan_within_policy_and_gets_an_agreement_in_english() {
     let app = TestApp::spawn().await;
     let browser = Browser::start(PHONE, "en").await;
+    for (path, page) in [("/sign-in", "sign-in"), ("/first-access", "first access")] {
+        browser.client.goto(&app.url(path)).await.expect("open");
+        assert_accessible(&browser, page).await;
+    }
     browser.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
     assert_accessible(&browser, "accounts").await;
 
@@ -147,7 +151,10 @@ async fn a_borrower_builds_a_plan_within_policy_and_gets_an_agreement_in_english
 async fn a_bigger_plan_becomes_a_pending_proposal_in_chinese() {
     let app = TestApp::spawn().await;
     let browser = Browser::start(PHONE, "zh-CN").await;
+    browser.client.goto(&app.url("/sign-in")).await.expect("open");
+    assert_accessible(&browser, "sign-in (zh)").await;
     browser.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
+    assert_accessible(&browser, "accounts (zh)").await;
     // Account 2 is in the middle stage: up to 12 installments are accepted without review.
     browser
         .client
