@@ -4,34 +4,16 @@
 
 use app::server::db::Db;
 use serde_json::{json, Value};
-use tests::{fresh_database, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR};
+use tests::{fresh_database, post_json, submit_plan, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR};
 
 /// Borrower A's early-stage account (¥13,014.50) in the demo data.
 const ACCOUNT: i64 = 1;
-
-async fn post_json(client: &reqwest::Client, app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    let response = client
-        .post(app.url(path))
-        .header("accept", "application/json")
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 /// A plan outside the auto-approve limits, so it waits for a collector.
 async fn pending_proposal(app: &TestApp, borrower: &reqwest::Client, account: i64, key: &str) -> i64 {
     let proposal =
         json!({ "down_payment": "", "installments": "20", "frequency": "weekly", "first_payment_date": "2026-12-05" });
-    let (status, body) = post_json(
-        borrower,
-        app,
-        "/api/plans/submit",
-        json!({ "account_id": account, "idempotency_key": key, "proposal": proposal }),
-    )
-    .await;
+    let (status, body) = submit_plan(borrower, app, account, key, proposal).await;
     assert_eq!(status, 200, "{body}");
     body["SentForReview"]["proposal_id"]
         .as_i64()

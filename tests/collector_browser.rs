@@ -7,17 +7,11 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::{json, Value};
 use tests::browser::{Browser, DESKTOP, PHONE};
-use tests::{TestApp, BORROWER_A, BORROWER_B, COLLECTOR};
+use tests::{submit_plan, TestApp, BORROWER_A, BORROWER_B, COLLECTOR};
 
 async fn submit(app: &TestApp, login: (&str, &str), account: i64, key: &str, plan: Value) -> i64 {
     let client = app.signed_in(login.0, login.1).await;
-    let response = client
-        .post(app.url("/api/plans/submit"))
-        .json(&json!({ "account_id": account, "idempotency_key": key, "proposal": plan }))
-        .send()
-        .await
-        .expect("submit");
-    let body: Value = response.json().await.expect("json");
+    let (_, body) = submit_plan(&client, app, account, key, plan).await;
     body["SentForReview"]["proposal_id"]
         .as_i64()
         .unwrap_or_else(|| panic!("pending: {body}"))

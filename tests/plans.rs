@@ -3,26 +3,13 @@
 
 use app::server::db::Db;
 use serde_json::{json, Value};
-use tests::{TestApp, BORROWER_A};
+use tests::{submit_plan, TestApp, BORROWER_A};
 
 /// Borrower A's early-stage account (¥13,014.50, 12 days past due) in the demo data.
 const EARLY_ACCOUNT: i64 = 1;
 
 fn plan(installments: &str, frequency: &str, first: &str) -> Value {
     json!({ "down_payment": "", "installments": installments, "frequency": frequency, "first_payment_date": first })
-}
-
-async fn submit(client: &reqwest::Client, app: &TestApp, account: i64, key: &str, proposal: Value) -> (u16, Value) {
-    let response = client
-        .post(app.url("/api/plans/submit"))
-        .header("accept", "application/json")
-        .json(&json!({ "account_id": account, "idempotency_key": key, "proposal": proposal }))
-        .send()
-        .await
-        .expect("submit");
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body)
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
@@ -37,7 +24,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 async fn a_plan_within_policy_becomes_an_agreement_at_once() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
-    let (status, body) = submit(
+    let (status, body) = submit_plan(
         &client,
         &app,
         EARLY_ACCOUNT,
@@ -72,7 +59,7 @@ async fn a_plan_within_policy_becomes_an_agreement_at_once() {
 async fn a_replayed_submission_returns_the_first_result_and_records_nothing_new() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
-    let first = submit(
+    let first = submit_plan(
         &client,
         &app,
         EARLY_ACCOUNT,
@@ -80,7 +67,7 @@ async fn a_replayed_submission_returns_the_first_result_and_records_nothing_new(
         plan("4", "monthly", "2026-12-05"),
     )
     .await;
-    let again = submit(
+    let again = submit_plan(
         &client,
         &app,
         EARLY_ACCOUNT,
@@ -99,7 +86,7 @@ async fn concurrent_copies_of_one_submission_record_one_agreement() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     let copies = (0..8).map(|_| {
-        submit(
+        submit_plan(
             &client,
             &app,
             EARLY_ACCOUNT,
@@ -117,7 +104,7 @@ async fn concurrent_copies_of_one_submission_record_one_agreement() {
 async fn the_same_key_with_a_different_plan_is_refused_with_422() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
-    let (status, _) = submit(
+    let (status, _) = submit_plan(
         &client,
         &app,
         EARLY_ACCOUNT,
@@ -126,7 +113,7 @@ async fn the_same_key_with_a_different_plan_is_refused_with_422() {
     )
     .await;
     assert_eq!(status, 200);
-    let (status, body) = submit(
+    let (status, body) = submit_plan(
         &client,
         &app,
         EARLY_ACCOUNT,
@@ -160,7 +147,7 @@ async fn tampered_plans_are_rejected_with_the_rule_named_and_nothing_recorded() 
         (plan("2000", "weekly", "2026-12-05"), "too_many_installments"),
     ];
     for (i, (proposal, rule)) in cases.into_iter().enumerate() {
-        let (status, body) = submit(
+        let (status, body) = submit_plan(
             &client,
             &app,
             EARLY_ACCOUNT,
@@ -189,7 +176,7 @@ fn camel(code: &str) -> String {
 async fn a_plan_beyond_the_auto_approve_limits_waits_for_a_collector_and_blocks_a_second_one() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
-    let (status, body) = submit(
+    let (status, body) = submit_plan(
         &client,
         &app,
         EARLY_ACCOUNT,
@@ -212,7 +199,7 @@ async fn a_plan_beyond_the_auto_approve_limits_waits_for_a_collector_and_blocks_
         html.contains("Waiting for review") && html.contains("more than 6 installments"),
         "{html}"
     );
-    let (status, body) = submit(
+    let (status, body) = submit_plan(
         &client,
         &app,
         EARLY_ACCOUNT,
@@ -230,7 +217,7 @@ async fn a_borrower_cannot_submit_a_plan_for_another_borrowers_account() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     for account in [3, 999] {
-        let (status, _) = submit(
+        let (status, _) = submit_plan(
             &client,
             &app,
             account,

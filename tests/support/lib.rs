@@ -329,3 +329,33 @@ pub async fn my_accounts_status(base_url: &str, token: &str) -> u16 {
         .status()
         .as_u16()
 }
+
+/// POSTs a JSON body (a server function call) and returns the status and the JSON answer.
+pub async fn post_json(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let response = client
+        .post(app.url(path))
+        .header("accept", "application/json")
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// Submits a plan proposal through the `submit_plan` server function.
+pub async fn submit_plan(
+    client: &reqwest::Client,
+    app: &TestApp,
+    account: i64,
+    key: &str,
+    proposal: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let body = serde_json::json!({ "account_id": account, "idempotency_key": key, "proposal": proposal });
+    post_json(client, app, "/api/plans/submit", body).await
+}
