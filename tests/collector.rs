@@ -4,7 +4,9 @@
 
 use app::server::db::Db;
 use serde_json::{json, Value};
-use tests::{fresh_database, post_json, submit_plan, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR};
+use tests::{
+    fresh_database, page_html, post_json, submit_plan, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR,
+};
 
 /// Borrower A's early-stage account (¥13,014.50) in the demo data.
 const ACCOUNT: i64 = 1;
@@ -150,15 +152,7 @@ async fn the_queue_lists_pending_plans_filtered_by_stage_and_amount() {
     .await;
     assert_eq!(large["total"], 1, "{large}");
     assert_eq!(large["items"][0]["proposal_id"], early);
-    let html = collector
-        .get(app.url("/queue?stage=early&min_amount=10000"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = page_html(&collector, &app, "/queue?stage=early&min_amount=10000", "en").await;
     assert!(
         html.contains(&format!("/queue/{early}")) && html.contains("plans waiting"),
         "{html}"
@@ -226,15 +220,7 @@ async fn the_audit_trail_records_a_negotiation_in_order_and_accepting_twice_reco
     let collector = app.signed_in(COLLECTOR.0, COLLECTOR.1).await;
     let (status, body) = counter(&collector, &app, id, "6", "2026-12-08").await;
     assert_eq!(status, 200, "{body}");
-    let html = borrower
-        .get(app.url(&format!("/proposals/{id}")))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = page_html(&borrower, &app, &format!("/proposals/{id}"), "en").await;
     assert!(
         html.contains("The collector suggests different terms") && html.contains("accept-offer"),
         "{html}"
@@ -421,15 +407,7 @@ async fn an_agreement_with_too_many_misses_is_marked_broken_when_viewed() {
         .execute(&db(&app).await.pool)
         .await
         .expect("back-date");
-    let html = collector
-        .get(app.url(&format!("/agreements/{reference}")))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = page_html(&collector, &app, &format!("/agreements/{reference}"), "en").await;
     assert!(html.contains("pill-broken"), "{html}");
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM agreements WHERE status = 'broken'").await,

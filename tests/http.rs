@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use tests::{server_binary, site_root, TestApp, BORROWER_A, BORROWER_B};
+use tests::{page_html, server_binary, site_root, TestApp, BORROWER_A, BORROWER_B};
 
 #[tokio::test]
 async fn health_and_readiness_answer_ok() {
@@ -64,15 +64,7 @@ async fn the_accounts_page_is_rendered_on_the_server_from_the_database() {
 async fn the_accounts_page_speaks_chinese_when_the_browser_asks_for_it() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_B.0, BORROWER_B.1).await;
-    let html = client
-        .get(app.url("/accounts"))
-        .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")
-        .send()
-        .await
-        .expect("accounts")
-        .text()
-        .await
-        .expect("html");
+    let html = page_html(&client, &app, "/accounts", "zh-CN,zh;q=0.9,en;q=0.8").await;
     assert!(
         html.contains("<html lang=\"zh-CN\""),
         "{}",
@@ -232,15 +224,7 @@ async fn the_language_choice_is_remembered_and_never_redirects_off_site() {
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/sign-in");
     // The browser says English, the remembered choice says Chinese: the choice wins.
-    let html = client
-        .get(app.url("/sign-in"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = page_html(&client, &app, "/sign-in", "en").await;
     assert!(html.contains("<html lang=\"zh-CN\"") && html.contains("登录 RepayDesk"));
     for next in ["//evil.example/x", "https://evil.example", "/\\evil.example"] {
         let response = client

@@ -3,8 +3,9 @@
 //! Sessions have their own file (sessions.rs).
 
 use tests::{
-    bare_client, fresh_database, location, my_accounts_status, run_server_command, session_cookie, set_cookie,
-    sign_in_attempt, sign_in_token, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, FIRST_ACCESS, SUPERVISOR,
+    bare_client, fresh_database, location, my_accounts_status, page_html, run_server_command, session_cookie,
+    set_cookie, sign_in_attempt, sign_in_token, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, FIRST_ACCESS,
+    SUPERVISOR,
 };
 
 async fn prove(app: &TestApp, client: &reqwest::Client, reference: &str, dob: &str, last4: &str) -> reqwest::Response {
@@ -23,18 +24,6 @@ async fn choose(app: &TestApp, client: &reqwest::Client, new: &str, again: &str)
         .send()
         .await
         .expect("password request")
-}
-
-async fn page(app: &TestApp, path: &str, language: &str) -> String {
-    bare_client()
-        .get(app.url(path))
-        .header("accept-language", language)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html")
 }
 
 #[tokio::test]
@@ -65,7 +54,13 @@ async fn a_borrower_proves_who_they_are_chooses_a_password_and_is_signed_in() {
         assert_eq!(location(&refused), format!("/first-access/password?error={code}"));
         assert!(!location(&refused).contains(new), "a password never travels back");
     }
-    let html = page(&app, "/first-access/password?error=password_too_short", "zh-CN").await;
+    let html = page_html(
+        &bare_client(),
+        &app,
+        "/first-access/password?error=password_too_short",
+        "zh-CN",
+    )
+    .await;
     assert!(html.contains("密码至少需要 12 个字符"), "the reason in Chinese");
 
     let chosen = choose(&app, &client, "river lantern 1990", "river lantern 1990").await;
@@ -122,7 +117,8 @@ async fn every_failed_first_access_reads_the_same_and_keeps_what_was_typed_excep
     let missing = prove(&app, &TestApp::client(), b.reference, "", "").await;
     assert!(location(&missing).starts_with("/first-access?error=missing"));
 
-    let html = page(
+    let html = page_html(
+        &bare_client(),
         &app,
         "/first-access?error=failed&reference=CL-2026-000301&dob=1990-05-18",
         "en",
@@ -130,7 +126,7 @@ async fn every_failed_first_access_reads_the_same_and_keeps_what_was_typed_excep
     .await;
     assert!(html.contains("We could not confirm who you are"), "generic message");
     assert!(html.contains("value=\"CL-2026-000301\"") && html.contains("value=\"1990-05-18\""));
-    let zh = page(&app, "/first-access?error=failed", "zh-CN").await;
+    let zh = page_html(&bare_client(), &app, "/first-access?error=failed", "zh-CN").await;
     assert!(zh.contains("无法使用这些信息确认您的身份"));
     let audit = app.audit_actions().await;
     assert_eq!(audit.iter().filter(|a| *a == "auth.first_access_failed").count(), 4);
@@ -139,9 +135,11 @@ async fn every_failed_first_access_reads_the_same_and_keeps_what_was_typed_excep
 #[tokio::test]
 async fn the_sign_in_page_links_to_first_access_and_choosing_a_password_needs_a_proof() {
     let app = TestApp::spawn().await;
-    let html = page(&app, "/sign-in", "en").await;
+    let html = page_html(&bare_client(), &app, "/sign-in", "en").await;
     assert!(html.contains("href=\"/first-access\""));
-    assert!(page(&app, "/sign-in", "zh-CN").await.contains("首次使用"));
+    assert!(page_html(&bare_client(), &app, "/sign-in", "zh-CN")
+        .await
+        .contains("首次使用"));
     let no_ticket = choose(&app, &TestApp::client(), "river lantern 1990", "river lantern 1990").await;
     assert_eq!(location(&no_ticket), "/first-access?error=expired");
     let forged = bare_client()
@@ -169,9 +167,9 @@ async fn failed_sign_ins_lock_the_account_with_a_try_again_message_and_an_audit_
     assert_eq!(sign_in_attempt(&app, login, "not the password").await, locked);
     // While locked, even the right password does not get in.
     assert_eq!(sign_in_attempt(&app, login, password).await, locked);
-    let en = page(&app, &locked, "en").await;
+    let en = page_html(&bare_client(), &app, &locked, "en").await;
     assert!(en.contains("try again in 15 minutes"), "clear message");
-    let zh = page(&app, &locked, "zh-CN").await;
+    let zh = page_html(&bare_client(), &app, &locked, "zh-CN").await;
     assert!(zh.contains("请在 15 分钟后重试"));
     // Another account from the same address is not locked by this one.
     assert_eq!(sign_in_attempt(&app, BORROWER_B.0, BORROWER_B.1).await, "/accounts");
@@ -225,7 +223,7 @@ async fn first_access_attempts_are_throttled_too() {
     let right = prove(&app, &TestApp::client(), b.reference, b.date_of_birth, b.phone_last4).await;
     assert!(location(&right).starts_with("/first-access?error=locked"));
     assert!(set_cookie(&right, "rd_first_access").is_none());
-    let html = page(&app, &location(&right), "en").await;
+    let html = page_html(&bare_client(), &app, &location(&right), "en").await;
     assert!(html.contains("try again in 15 minutes"));
     assert!(app
         .audit_actions()

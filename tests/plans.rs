@@ -3,7 +3,7 @@
 
 use app::server::db::Db;
 use serde_json::{json, Value};
-use tests::{submit_plan, TestApp, BORROWER_A};
+use tests::{page_html, submit_plan, TestApp, BORROWER_A};
 
 /// Borrower A's early-stage account (¥13,014.50, 12 days past due) in the demo data.
 const EARLY_ACCOUNT: i64 = 1;
@@ -252,15 +252,7 @@ async fn the_plan_form_works_without_javascript_and_keeps_what_was_typed() {
     assert_eq!(response.status(), 303);
     let back = response.headers()["location"].to_str().expect("location").to_owned();
     assert!(back.starts_with("/accounts/1/plan?"), "{back}");
-    let html = client
-        .get(app.url(&back))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = page_html(&client, &app, &back, "en").await;
     assert!(
         html.contains("value=\"abc\"") && html.contains("Enter an amount in numbers"),
         "{html}"

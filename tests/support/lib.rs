@@ -359,3 +359,14 @@ pub async fn submit_plan(
     let body = serde_json::json!({ "account_id": account, "idempotency_key": key, "proposal": proposal });
     post_json(client, app, "/api/plans/submit", body).await
 }
+
+/// A page's HTML as `client` sees it, asked for in `language` (an Accept-Language value).
+pub async fn page_html(client: &reqwest::Client, app: &TestApp, path: &str, language: &str) -> String {
+    let response = client
+        .get(app.url(path))
+        .header("accept-language", language)
+        .send()
+        .await
+        .expect("page");
+    response.text().await.expect("html")
+}

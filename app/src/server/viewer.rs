@@ -75,6 +75,13 @@ impl Viewer {
         }
     }
 
+    /// Appends an audit entry outside any transaction, the viewer being the actor.
+    pub async fn audit(&self, db: &super::db::Db, entry: super::store::audit::Entry<'_>) -> Result<(), AppError> {
+        super::store::audit::append(&db.pool, self, None, entry)
+            .await
+            .map_err(|e| self.internal(e))
+    }
+
     /// Turns an internal failure into the client-safe error, logging the cause once.
     pub fn internal(&self, cause: impl std::fmt::Display) -> AppError {
         tracing::error!(request_id = %self.request_id, "internal error: {cause}");

@@ -79,15 +79,8 @@ pub async fn prove_identity(
         .as_ref()
         .map_or_else(|| "unknown".to_owned(), |i| i.user_id.to_string());
     let Some(user_id) = proven else {
-        let entry = audit::Entry {
-            action: "auth.first_access_failed",
-            subject_kind: "login",
-            subject_id: subject_id.clone(),
-            detail: serde_json::json!({}),
-        };
-        audit::append(&state.db.pool, viewer, None, entry)
-            .await
-            .map_err(|e| viewer.internal(e))?;
+        let entry = audit::Entry::login_event("auth.first_access_failed", subject_id.clone());
+        viewer.audit(&state.db, entry).await?;
         if let Some(lock) = throttle::record_failure(&state.db, &state.throttle, &attempt)
             .await
             .map_err(|e| viewer.internal(e))?
@@ -105,9 +98,7 @@ pub async fn prove_identity(
         .await
         .map_err(|e| viewer.internal(e))?;
     let entry = audit::Entry::user_event("auth.first_access_verified", user_id);
-    audit::append(&state.db.pool, viewer, None, entry)
-        .await
-        .map_err(|e| viewer.internal(e))?;
+    viewer.audit(&state.db, entry).await?;
     Ok(ticket)
 }
 

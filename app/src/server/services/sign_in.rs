@@ -66,22 +66,13 @@ pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &st
             subject_id,
             detail: serde_json::json!({ "locked_by": lock.by.code() }),
         };
-        audit::append(&state.db.pool, viewer, None, entry)
-            .await
-            .map_err(|e| viewer.internal(e))?;
+        viewer.audit(&state.db, entry).await?;
         return Err(AppError::TooManyAttempts { minutes: lock.minutes });
     }
     let matches = password::verify(secret.to_owned(), stored).await;
     let Some(user_id) = user_id.filter(|_| matches) else {
-        let entry = audit::Entry {
-            action: "auth.sign_in_failed",
-            subject_kind: "login",
-            subject_id: subject_id.clone(),
-            detail: serde_json::json!({}),
-        };
-        audit::append(&state.db.pool, viewer, None, entry)
-            .await
-            .map_err(|e| viewer.internal(e))?;
+        let entry = audit::Entry::login_event("auth.sign_in_failed", subject_id.clone());
+        viewer.audit(&state.db, entry).await?;
         let lock = throttle::record_failure(&state.db, &state.throttle, &attempt)
             .await
             .map_err(|e| viewer.internal(e))?;
@@ -104,9 +95,7 @@ pub(crate) async fn start_session(state: &AppState, viewer: &Viewer, user_id: i6
         .await
         .map_err(|e| viewer.internal(e))?;
     let entry = audit::Entry::user_event("auth.signed_in", user_id);
-    audit::append(&state.db.pool, viewer, None, entry)
-        .await
-        .map_err(|e| viewer.internal(e))?;
+    viewer.audit(&state.db, entry).await?;
     Ok(token)
 }
 
@@ -116,9 +105,7 @@ pub async fn sign_out(state: &AppState, viewer: &Viewer, token: &str) -> Result<
         .map_err(|e| viewer.internal(e))?;
     if let Some(user) = &viewer.user {
         let entry = audit::Entry::user_event("auth.signed_out", user.id);
-        audit::append(&state.db.pool, viewer, None, entry)
-            .await
-            .map_err(|e| viewer.internal(e))?;
+        viewer.audit(&state.db, entry).await?;
     }
     Ok(())
 }

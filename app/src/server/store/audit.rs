@@ -16,6 +16,16 @@ pub struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     /// An event about one user account that needs no further detail (sign-in, sign-out...).
+    /// A sign-in or first-access event about a login that may not exist ("unknown").
+    pub fn login_event(action: &'a str, subject_id: String) -> Entry<'a> {
+        Entry {
+            action,
+            subject_kind: "login",
+            subject_id,
+            detail: serde_json::json!({}),
+        }
+    }
+
     pub fn user_event(action: &'a str, user_id: i64) -> Entry<'a> {
         Entry {
             action,
