@@ -71,26 +71,38 @@ ensure_chromium() {
 # Starts the local PostgreSQL cluster when it is installed but stopped, and prepares a role the
 # tests may create databases with. Prints the admin URL, or nothing when there is no PostgreSQL.
 ensure_postgres() {
-  local url="postgres://repaydesk:repaydesk@127.0.0.1:5432/postgres"
+  # Everything but the URL goes to stderr: the caller captures stdout.
+  start_postgres >&2 || return 0
+  echo "postgres://repaydesk:repaydesk@127.0.0.1:5432/postgres"
+}
+
+start_postgres() {
   if ! command -v pg_lsclusters >/dev/null; then
-    if [ "${REPAYDESK_REQUIRE_POSTGRES:-0}" = 1 ]; then
-      say "installing PostgreSQL (Debian package)"
-      as_root apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
-    else
-      return 0
-    fi
+    if [ "${REPAYDESK_REQUIRE_POSTGRES:-0}" != 1 ]; then return 1; fi
+    say "installing PostgreSQL (Debian package)"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql
   fi
   local cluster version name
   cluster="$(pg_lsclusters -h 2>/dev/null | head -n1)"
-  if [ -z "$cluster" ]; then return 0; fi
+  if [ -z "$cluster" ]; then
+    version="$(ls /usr/lib/postgresql | sort -n | tail -n1)"
+    say "creating PostgreSQL cluster $version/main"
+    as_root pg_createcluster "$version" main
+    cluster="$(pg_lsclusters -h | head -n1)"
+  fi
   version="$(echo "$cluster" | awk '{print $1}')"
   name="$(echo "$cluster" | awk '{print $2}')"
   if ! echo "$cluster" | grep -q online; then
     say "starting PostgreSQL $version/$name"
     as_root pg_ctlcluster "$version" "$name" start
   fi
+  local tries=0
+  until pg_isready -q -h 127.0.0.1 -p 5432; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 30 ]; then say "PostgreSQL does not answer on 127.0.0.1:5432"; return 1; fi
+    sleep 1
+  done
   as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='repaydesk'\" | grep -q 1 || \
-    psql -qc \"CREATE ROLE repaydesk LOGIN CREATEDB PASSWORD 'repaydesk'\"" >/dev/null
-  echo "$url"
+    psql -qc \"CREATE ROLE repaydesk LOGIN CREATEDB PASSWORD 'repaydesk'\""
 }
