@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod databases;
+pub mod seed;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 pub use databases::{fresh_database, postgres_admin_url, Backend};
+pub use seed::clone_accounts;
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -169,6 +171,12 @@ impl TestApp {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Ends the server the hard way (SIGKILL), as a power cut or an OOM kill would.
+    pub fn kill_hard(&mut self) {
+        self.child.kill().expect("kill the server");
+        self.child.wait().expect("reap the server");
     }
 }
 

@@ -130,6 +130,26 @@ async fn outcome_of(
     })
 }
 
+/// The first answer given to `key`, when a submission with that key is already recorded: the
+/// same result for the same proposal, a refusal for a different one.
+async fn replay(
+    tx: &mut crate::server::db::Tx,
+    borrower: &CurrentUser,
+    key: &str,
+    hash: &str,
+) -> Result<Option<Result<SubmitOutcome, AppError>>, sqlx::Error> {
+    let Some(existing) = proposals::by_key(&mut **tx, borrower.id, key).await? else {
+        return Ok(None);
+    };
+    if existing.request_hash != hash {
+        return Ok(Some(Err(AppError::invalid(
+            "idempotency_key",
+            "idempotency_key_reused",
+        ))));
+    }
+    Ok(Some(Ok(outcome_of(tx, &existing).await?)))
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn try_submit(
     state: &AppState,
@@ -141,28 +161,26 @@ async fn try_submit(
     raw: &RawProposal,
 ) -> Result<Attempt, sqlx::Error> {
     let mut tx = state.db.begin_write().await?;
-    if let Some(existing) = proposals::by_key(&mut *tx, borrower.id, key).await? {
-        if existing.request_hash != hash {
-            return Ok(Attempt::Done(Err(AppError::invalid(
-                "idempotency_key",
-                "idempotency_key_reused",
-            ))));
-        }
-        let outcome = outcome_of(&mut tx, &existing).await?;
-        return Ok(Attempt::Done(Ok(outcome)));
+    if let Some(answer) = replay(&mut tx, borrower, key, hash).await? {
+        return Ok(Attempt::Done(answer));
     }
     let Some(account) = accounts::owned_by(&mut *tx, account_id, borrower.id).await? else {
         return Ok(Attempt::Done(Err(AppError::NotFound)));
     };
-    if agreements::active_for_account(&mut *tx, account.id).await?.is_some() {
-        return Ok(Attempt::Done(Err(AppError::Conflict {
-            code: "agreement_active".into(),
-        })));
-    }
-    if proposals::pending_for_account(&mut *tx, account.id).await?.is_some() {
-        return Ok(Attempt::Done(Err(AppError::Conflict {
-            code: "proposal_pending".into(),
-        })));
+    let blocked_by = if agreements::active_for_account(&mut *tx, account.id).await?.is_some() {
+        Some("agreement_active")
+    } else if proposals::pending_for_account(&mut *tx, account.id).await?.is_some() {
+        Some("proposal_pending")
+    } else {
+        None
+    };
+    if let Some(code) = blocked_by {
+        // Under PostgreSQL's read-committed isolation a copy of this very request may have
+        // committed between the first key lookup and now: asked again, the key answers.
+        if let Some(answer) = replay(&mut tx, borrower, key, hash).await? {
+            return Ok(Attempt::Done(answer));
+        }
+        return Ok(Attempt::Done(Err(AppError::Conflict { code: code.into() })));
     }
     let today = state.clock.today();
     let outcome = decide(raw, &terms_of(&account), &state.policy, today);
