@@ -126,3 +126,43 @@ async fn server_functions_answer_hostile_input_with_4xx_never_5xx() {
     let readyz = status_of(client.get(app.url("/readyz"))).await;
     assert_eq!(readyz, 200, "the server still serves");
 }
+
+/// Markup typed into a free-text field reaches every page that shows it as text, never as HTML:
+/// the collector's and the supervisor's review of the proposal, and the borrower's own page.
+#[tokio::test]
+async fn markup_in_a_hardship_note_is_shown_as_text_wherever_it_appears() {
+    let app = TestApp::spawn().await;
+    let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let note = "<script>alert('owned')</script><img src=x onerror=alert(1)> lost my job";
+    let proposal = json!({
+        "down_payment": "", "installments": "20", "frequency": "weekly", "first_payment_date": "2026-12-05",
+        "hardship_reason": "job_loss", "hardship_note": note,
+    });
+    let (status, body) = tests::submit_plan(&borrower, &app, 1, "key-markup-0001", proposal).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["SentForReview"]["proposal_id"]
+        .as_i64()
+        .expect("a pending proposal");
+    let collector = app.signed_in(tests::COLLECTOR.0, tests::COLLECTOR.1).await;
+    let supervisor = app.signed_in(tests::SUPERVISOR.0, tests::SUPERVISOR.1).await;
+    for (client, path) in [
+        (&collector, format!("/queue/{id}")),
+        (&supervisor, format!("/queue/{id}")),
+    ] {
+        let html = tests::page_html(client, &app, &path, "en").await;
+        assert!(html.contains("lost my job"), "{path} shows the note: {html}");
+        assert!(
+            html.contains("&lt;script&gt;") || html.contains("&lt;script>"),
+            "{path}: {html}"
+        );
+        assert!(
+            !html.contains("<script>alert('owned')") && !html.contains("<img src=x"),
+            "{path} must escape the note: {html}"
+        );
+    }
+    let html = tests::page_html(&borrower, &app, &format!("/proposals/{id}"), "en").await;
+    assert!(
+        !html.contains("<script>alert('owned')") && !html.contains("<img src=x"),
+        "{html}"
+    );
+}

@@ -43,7 +43,7 @@ async fn each_key_records_once_however_many_copies_race(backend: Backend) {
         return;
     };
     let app = TestApp::spawn_with(&url, &[]).await;
-    let accounts = clone_accounts(&url, TEMPLATE_ACCOUNT, "CL-DOUBLE", 200).await;
+    let accounts = clone_accounts(&url, TEMPLATE_ACCOUNT, None, "CL-DOUBLE", 200).await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     let (client, app_ref) = (&client, &app);
 
@@ -127,7 +127,7 @@ async fn two_collectors_race_on_each_proposal(backend: Backend, trials: usize) {
         return;
     };
     let app = TestApp::spawn_with(&url, &[]).await;
-    let accounts = clone_accounts(&url, TEMPLATE_ACCOUNT, "CL-RACE", trials).await;
+    let accounts = clone_accounts(&url, TEMPLATE_ACCOUNT, None, "CL-RACE", trials).await;
     let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     let (borrower, app_ref) = (&borrower, &app);
     let proposals: Vec<i64> = stream::iter(accounts.iter().copied().enumerate())
@@ -218,7 +218,7 @@ async fn a_hard_kill_loses_no_acknowledged_submission(backend: Backend) {
         return;
     };
     let mut app = TestApp::spawn_with(&url, &[]).await;
-    let accounts = clone_accounts(&url, TEMPLATE_ACCOUNT, "CL-CRASH", 400).await;
+    let accounts = clone_accounts(&url, TEMPLATE_ACCOUNT, None, "CL-CRASH", 400).await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
 
     let storm = {

@@ -103,6 +103,9 @@ pub struct ServeArgs {
     /// Largest database connection pool.
     #[arg(long, env = "REPAYDESK_DB_CONNECTIONS", default_value_t = 16, global = true)]
     pub db_connections: u32,
+    /// Mount the load benchmark's floor endpoints (/bench/plaintext, /bench/transaction).
+    #[arg(long, hide = true, global = true)]
+    pub bench_endpoints: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

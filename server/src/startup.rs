@@ -63,7 +63,7 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
     })
 }
 
-pub fn router(state: AppState, site_root: &str) -> Router {
+pub fn router(state: AppState, site_root: &str, bench_endpoints: bool) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("repaydesk")
         .site_root(site_root)
@@ -84,7 +84,11 @@ pub fn router(state: AppState, site_root: &str) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options);
-    middleware::apply(Router::new().merge(routes::router(state.clone())).merge(pages), state)
+    let mut handlers = routes::router(state.clone());
+    if bench_endpoints {
+        handlers = handlers.merge(routes::bench::router(state.clone()));
+    }
+    middleware::apply(handlers.merge(pages), state)
 }
 
 /// The Leptos page routes, one source for the router and for `server routes`.
@@ -109,10 +113,15 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     {
         tracing::info!("demo data loaded");
     }
+    if args.bench_endpoints {
+        routes::bench::prepare(&state.db)
+            .await
+            .map_err(|e| format!("preparing the benchmark endpoints failed: {e}"))?;
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let app = router(state, &site_root);
+    let app = router(state, &site_root, args.bench_endpoints);
     // Tests start the server on port 0 and read the real address from this line.
     let bound = listener
         .local_addr()

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 pub use databases::{fresh_database, postgres_admin_url, Backend};
-pub use seed::clone_accounts;
+pub use seed::{clone_accounts, clone_borrowers};
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,6 +3,7 @@
 //! from and `server routes` prints, so the access-matrix test sees every endpoint.
 
 mod auth;
+pub mod bench;
 mod collector;
 mod first_access;
 mod health;

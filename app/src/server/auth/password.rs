@@ -1,11 +1,11 @@
 //! Passwords: argon2id with OWASP parameters, hashed off the async threads and bounded so a
 //! burst of sign-ins cannot starve the server of memory or CPU.
 
-use std::sync::OnceLock;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::Semaphore;
 
 pub const MIN_LENGTH: usize = 12;
 
@@ -75,10 +75,43 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// At most this many hashes run at once; each holds 19 MiB.
-fn permits() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Hashing runs on a fixed set of threads, one per core, fed by a queue: a burst of sign-ins
+/// waits its turn instead of starving the async threads, and since the same few threads do all
+/// the hashing the allocator keeps at most one 19 MiB work area per thread (on short-lived
+/// blocking-pool threads each burst left another behind, hundreds of MB in all).
+fn hashing_queue() -> &'static Mutex<Sender<Job>> {
+    static QUEUE: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (sender, receiver) = channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for n in 0..threads {
+            let receiver = Arc::clone(&receiver);
+            std::thread::Builder::new()
+                .name(format!("password-hash-{n}"))
+                .spawn(move || loop {
+                    let next = receiver.lock().map(|r| r.recv());
+                    match next {
+                        Ok(Ok(job)) => job(),
+                        _ => break,
+                    }
+                })
+                .expect("start a password hashing thread");
+        }
+        Mutex::new(sender)
+    })
+}
+
+/// Runs `work` on a hashing thread; `None` only if the hashing threads are gone.
+async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = reply.send(work());
+    });
+    hashing_queue().lock().ok()?.send(job).ok()?;
+    answer.await.ok()
 }
 
 pub fn hash_blocking(password: &str) -> Result<String, String> {
@@ -90,10 +123,9 @@ pub fn hash_blocking(password: &str) -> Result<String, String> {
 }
 
 pub async fn hash(password: String) -> Result<String, String> {
-    let _permit = permits().acquire().await.map_err(|e| e.to_string())?;
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
+    on_hashing_thread(move || hash_blocking(&password))
         .await
-        .map_err(|e| e.to_string())?
+        .unwrap_or_else(|| Err("the password hashing threads stopped".into()))
 }
 
 /// A stand-in hash verified when the account does not exist, so a failed sign-in takes the
@@ -105,10 +137,7 @@ fn decoy_hash() -> &'static str {
 
 /// True when `password` matches `stored`; `None` compares against a decoy and is false.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    let Ok(_permit) = permits().acquire().await else {
-        return false;
-    };
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| decoy_hash().to_owned());
         let Ok(parsed) = PasswordHash::new(&stored) else {

@@ -109,19 +109,25 @@ pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Res
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    // The whole schedule in one statement: a submission holds the write lock while it runs.
     let down = a.schedule.down_payment.iter().map(|d| (0u32, d.due, d.amount));
     let regular = a.schedule.installments.iter().map(|i| (i.number, i.due, i.amount));
-    for (number, due, amount) in down.chain(regular) {
-        sqlx::query(
-            "INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(i64::from(number))
-        .bind(due.to_string())
-        .bind(amount.minor)
-        .execute(&mut **tx)
-        .await?;
+    let rows: Vec<_> = down.chain(regular).collect();
+    let values = (0..rows.len())
+        .map(|n| format!("(${}, ${}, ${}, ${})", 4 * n + 1, 4 * n + 2, 4 * n + 3, 4 * n + 4))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql =
+        format!("INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) VALUES {values}");
+    let mut insert = sqlx::query(&sql);
+    for (number, due, amount) in rows {
+        insert = insert
+            .bind(id)
+            .bind(i64::from(number))
+            .bind(due.to_string())
+            .bind(amount.minor);
     }
+    insert.execute(&mut **tx).await?;
     Ok(reference)
 }
 

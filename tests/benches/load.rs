@@ -1,0 +1,465 @@
+//! The load benchmark (run by `scripts/bench`): the release server under goose on loopback,
+//! each real figure next to its floor, measured by the same server in the same run so the
+//! ratios hold on a noisy machine. Prints one table; the goals are printed beside the figures.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use goose::config::GooseConfiguration;
+use goose::metrics::GooseRequestMetricAggregate;
+use goose::prelude::*;
+use serde_json::json;
+use tests::{clone_accounts, clone_borrowers, fresh_database, sign_in_token, Backend, TestApp, BORROWER_A};
+
+/// How long each steady-state measurement runs.
+const MEASURE: Duration = Duration::from_secs(10);
+const MIXED: Duration = Duration::from_secs(120);
+/// Borrower A's early-stage demo account: every seeded account is a copy of it.
+const TEMPLATE_ACCOUNT: i64 = 1;
+
+/// What the goose users of the current measurement share: sessions to present and accounts to
+/// propose plans on (each account takes one plan, so each submission takes the next one).
+#[derive(Default)]
+struct Fixture {
+    sessions: Vec<String>,
+    /// (index into `sessions` of the account's owner, account id), handed out in order.
+    accounts: Vec<(usize, i64)>,
+    /// Borrowers for the mixed flow: (login, their account ids).
+    journeys: Vec<(String, Vec<i64>)>,
+}
+
+static FIXTURE: RwLock<Option<Arc<Fixture>>> = RwLock::new(None);
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+fn fixture() -> Arc<Fixture> {
+    FIXTURE.read().expect("fixture").clone().expect("a fixture is set")
+}
+
+fn set_fixture(fixture: Fixture) {
+    NEXT.store(0, Ordering::SeqCst);
+    *FIXTURE.write().expect("fixture") = Some(Arc::new(fixture));
+}
+
+fn cookie(user: &GooseUser, fixture: &Fixture) -> String {
+    format!(
+        "rd_session={}",
+        fixture.sessions[user.weighted_users_index % fixture.sessions.len()]
+    )
+}
+
+/// Every goose user gets a client that keeps cookies and shows redirects as they are.
+async fn plain_client(user: &mut GooseUser) -> TransactionResult {
+    let builder = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30));
+    user.set_client_builder(builder).await?;
+    Ok(())
+}
+
+async fn plaintext(user: &mut GooseUser) -> TransactionResult {
+    user.get_named("/bench/plaintext", "plaintext").await?;
+    Ok(())
+}
+
+async fn bare_transaction(user: &mut GooseUser) -> TransactionResult {
+    let request = GooseRequest::builder()
+        .method(GooseMethod::Post)
+        .path("/bench/transaction")
+        .name("bare transaction")
+        .build();
+    user.request(request).await?;
+    Ok(())
+}
+
+/// A page read with a session cookie, failing unless it is the page itself (not a redirect to
+/// sign-in) with `expect` in it.
+async fn page(user: &mut GooseUser, path: &str, name: &str, cookie: Option<&str>, expect: &str) -> TransactionResult {
+    let mut builder = user
+        .get_request_builder(&GooseMethod::Get, path)?
+        .header("accept-language", "en");
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", cookie);
+    }
+    let request = GooseRequest::builder()
+        .path(path)
+        .name(name)
+        .set_request_builder(builder)
+        .build();
+    let mut goose = user.request(request).await?;
+    if let Ok(response) = goose.response {
+        let body = response.text().await.unwrap_or_default();
+        if !body.contains(expect) {
+            return user.set_failure("not the expected page", &mut goose.request, None, Some(&body));
+        }
+    }
+    Ok(())
+}
+
+async fn dashboard(user: &mut GooseUser) -> TransactionResult {
+    let fixture = fixture();
+    let cookie = cookie(user, &fixture);
+    page(user, "/accounts", "dashboard", Some(&cookie), "CL-2026-000101").await
+}
+
+fn plan_body(account: i64, key: &str) -> serde_json::Value {
+    json!({
+        "account_id": account,
+        "idempotency_key": key,
+        "proposal": { "down_payment": "", "installments": "6", "frequency": "monthly", "first_payment_date": "2026-12-10" },
+    })
+}
+
+async fn post_plan(user: &mut GooseUser, account: i64, cookie: Option<&str>) -> TransactionResult {
+    let key = format!("bench-{account}");
+    let mut builder = user
+        .get_request_builder(&GooseMethod::Post, "/api/plans/submit")?
+        .header("accept", "application/json")
+        .json(&plan_body(account, &key));
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", cookie);
+    }
+    let request = GooseRequest::builder()
+        .method(GooseMethod::Post)
+        .path("/api/plans/submit")
+        .name("submission")
+        .set_request_builder(builder)
+        .build();
+    let mut goose = user.request(request).await?;
+    if let Ok(response) = goose.response {
+        let body = response.text().await.unwrap_or_default();
+        if !body.contains("AgreementRecorded") {
+            return user.set_failure("not recorded", &mut goose.request, None, Some(&body));
+        }
+    }
+    Ok(())
+}
+
+async fn submission(user: &mut GooseUser) -> TransactionResult {
+    let fixture = fixture();
+    let Some(&(owner, account)) = fixture.accounts.get(NEXT.fetch_add(1, Ordering::Relaxed)) else {
+        panic!("the benchmark ran out of seeded accounts: seed more");
+    };
+    let cookie = format!("rd_session={}", fixture.sessions[owner]);
+    post_plan(user, account, Some(&cookie)).await
+}
+
+async fn sign_in_form(user: &mut GooseUser, login: &str) -> TransactionResult {
+    let builder = user
+        .get_request_builder(&GooseMethod::Post, "/auth/sign-in")?
+        .form(&[("login", login), ("password", BORROWER_A.1)]);
+    let request = GooseRequest::builder()
+        .method(GooseMethod::Post)
+        .path("/auth/sign-in")
+        .name("sign-in")
+        .expect_status_code(303)
+        .set_request_builder(builder)
+        .build();
+    let mut goose = user.request(request).await?;
+    if let Ok(response) = &goose.response {
+        let to = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default();
+        if to.starts_with("/sign-in") {
+            let to = to.to_owned();
+            return user.set_failure("sign-in refused", &mut goose.request, None, Some(&to));
+        }
+    }
+    Ok(())
+}
+
+async fn sign_in(user: &mut GooseUser) -> TransactionResult {
+    sign_in_form(user, BORROWER_A.0).await
+}
+
+/// One borrower's visit: sign in, ten page views, one plan.
+async fn journey(user: &mut GooseUser) -> TransactionResult {
+    let fixture = fixture();
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let (login, accounts) = &fixture.journeys[n % fixture.journeys.len()];
+    let Some(&account) = accounts.get(n / fixture.journeys.len()) else {
+        panic!("the benchmark ran out of seeded accounts for the mixed flow: seed more");
+    };
+    sign_in_form(user, login).await?;
+    let account_page = format!("/accounts/{account}");
+    let plan_page = format!("/accounts/{account}/plan");
+    let views = [
+        ("/accounts", "page: overview"),
+        (account_page.as_str(), "page: account"),
+        (plan_page.as_str(), "page: plan"),
+        ("/plans", "page: plans"),
+        ("/accounts", "page: overview"),
+    ];
+    for (path, name) in views.iter().cycle().take(10) {
+        page(user, path, name, None, "CL-").await?;
+    }
+    post_plan(user, account, None).await
+}
+
+/// One measurement: `users` goose users running `scenario` for `run`.
+async fn attack(host: &str, users: usize, run: Duration, scenario: Scenario) -> GooseMetrics {
+    let attack = GooseAttack::initialize_with_config(GooseConfiguration::default())
+        .expect("goose")
+        .register_scenario(scenario)
+        .set_default(GooseDefault::Host, host)
+        .and_then(|a| a.set_default(GooseDefault::Users, users))
+        .and_then(|a| a.set_default(GooseDefault::HatchRate, "1000"))
+        .and_then(|a| a.set_default(GooseDefault::RunTime, run.as_secs() as usize))
+        .and_then(|a| a.set_default(GooseDefault::Quiet, 1))
+        .and_then(|a| a.set_default(GooseDefault::NoPrintMetrics, true))
+        .and_then(|a| a.set_default(GooseDefault::NoTelnet, true))
+        .and_then(|a| a.set_default(GooseDefault::NoWebSocket, true))
+        .and_then(|a| a.set_default(GooseDefault::NoAutoStart, false))
+        .expect("goose settings");
+    attack.execute().await.expect("the load test runs")
+}
+
+fn scenario(name: &str, work: Transaction) -> Scenario {
+    scenario!(name)
+        .register_transaction(transaction!(plain_client).set_on_start())
+        .register_transaction(work)
+}
+
+/// A figure read off goose's metrics for one named request.
+struct Figure {
+    what: String,
+    requests: usize,
+    per_second: f64,
+    p50: usize,
+    p99: usize,
+    errors: usize,
+}
+
+fn percentile(aggregate: &GooseRequestMetricAggregate, q: f64) -> usize {
+    let data = &aggregate.raw_data;
+    let rank = ((data.counter as f64) * q).ceil().max(1.0) as usize;
+    let mut seen = 0;
+    for (time, count) in &data.times {
+        seen += count;
+        if seen >= rank {
+            return *time;
+        }
+    }
+    data.maximum_time
+}
+
+fn figure(what: &str, metrics: &GooseMetrics, request: &str) -> Figure {
+    let aggregate = metrics
+        .requests
+        .iter()
+        .find(|(key, _)| key.ends_with(&format!(" {request}")))
+        .map(|(_, a)| a)
+        .unwrap_or_else(|| panic!("no `{request}` requests were measured"));
+    let requests = aggregate.success_count + aggregate.fail_count;
+    Figure {
+        what: what.to_owned(),
+        requests,
+        per_second: requests as f64 / metrics.duration.max(1) as f64,
+        p50: percentile(aggregate, 0.50),
+        p99: percentile(aggregate, 0.99),
+        errors: aggregate.fail_count,
+    }
+}
+
+fn errors(metrics: &GooseMetrics) -> usize {
+    metrics.requests.values().map(|a| a.fail_count).sum()
+}
+
+async fn sessions_of(app: &TestApp, logins: &[String]) -> Vec<String> {
+    let mut sessions = Vec::with_capacity(logins.len());
+    for login in logins {
+        sessions.push(sign_in_token(&app.base_url, login, BORROWER_A.1).await);
+    }
+    sessions
+}
+
+/// Borrowers with plenty of fresh accounts each, signed in, for the submission measurement.
+async fn submission_fixture(app: &TestApp, prefix: &str, borrowers: usize, per_borrower: usize) -> Fixture {
+    let owners = clone_borrowers(&app.database_url, BORROWER_A.0, prefix, borrowers).await;
+    let mut by_owner = Vec::new();
+    for (n, (_, id)) in owners.iter().enumerate() {
+        let tag = format!("{prefix}-{n}");
+        by_owner.push(clone_accounts(&app.database_url, TEMPLATE_ACCOUNT, Some(*id), &tag, per_borrower).await);
+    }
+    // Round robin over the owners, so concurrent submissions spread over sessions.
+    let accounts = (0..per_borrower)
+        .flat_map(|i| by_owner.iter().enumerate().map(move |(owner, ids)| (owner, ids[i])))
+        .collect();
+    let logins: Vec<String> = owners.into_iter().map(|(login, _)| login).collect();
+    Fixture {
+        sessions: sessions_of(app, &logins).await,
+        accounts,
+        journeys: Vec::new(),
+    }
+}
+
+async fn measure_submissions(app: &TestApp, label: &str, table: &mut Vec<Figure>) -> (f64, f64) {
+    set_fixture(submission_fixture(app, "1390", 64, 400).await);
+    let metrics = attack(&app.base_url, 64, MEASURE, scenario("submit", transaction!(submission))).await;
+    let submitted = figure(&format!("plan submission, 64 users, {label}"), &metrics, "submission");
+    let bare_metrics = attack(
+        &app.base_url,
+        64,
+        MEASURE,
+        scenario("bare", transaction!(bare_transaction)),
+    )
+    .await;
+    let bare = figure(
+        &format!("bare 4-statement transaction, {label}"),
+        &bare_metrics,
+        "bare transaction",
+    );
+    let rates = (submitted.per_second, bare.per_second);
+    table.push(submitted);
+    table.push(bare);
+    rates
+}
+
+fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn print_table(table: &[Figure]) {
+    println!(
+        "\n{:<52} {:>9} {:>10} {:>8} {:>8} {:>7}",
+        "load (goose, loopback)", "requests", "per second", "p50 ms", "p99 ms", "errors"
+    );
+    for f in table {
+        println!(
+            "{:<52} {:>9} {:>10.1} {:>8} {:>8} {:>7}",
+            f.what, f.requests, f.per_second, f.p50, f.p99, f.errors
+        );
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let mut table = Vec::new();
+    let mut goals = Vec::new();
+
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    let app = TestApp::spawn_with(&url, &["--bench-endpoints"]).await;
+
+    // The dashboard beside the trivial endpoint, then the page alone at one connection.
+    let plain = attack(
+        &app.base_url,
+        64,
+        MEASURE,
+        scenario("plaintext", transaction!(plaintext)),
+    )
+    .await;
+    let plain = figure("plain-text endpoint, 64 connections", &plain, "plaintext");
+    let a_sessions = sessions_of(&app, &vec![BORROWER_A.0.to_owned(); 64]).await;
+    set_fixture(Fixture {
+        sessions: a_sessions,
+        ..Fixture::default()
+    });
+    let board = attack(
+        &app.base_url,
+        64,
+        MEASURE,
+        scenario("dashboard", transaction!(dashboard)),
+    )
+    .await;
+    let board = figure(
+        "signed-in dashboard (SSR + session + DB), 64 conn.",
+        &board,
+        "dashboard",
+    );
+    let single = attack(
+        &app.base_url,
+        1,
+        MEASURE,
+        scenario("dashboard", transaction!(dashboard)),
+    )
+    .await;
+    let single = figure("signed-in dashboard, 1 connection", &single, "dashboard");
+    let share = board.per_second / plain.per_second * 100.0;
+    goals.push(format!(
+        "dashboard: {share:.1} % of the plain-text rate (goal >= 8 %), p99 {} ms (goal <= 25): {}",
+        board.p99,
+        verdict(share >= 8.0 && board.p99 <= 25)
+    ));
+    goals.push(format!(
+        "dashboard at 1 connection: p50 {} ms (goal < 10): {}",
+        single.p50,
+        verdict(single.p50 < 10)
+    ));
+    table.extend([plain, board, single]);
+
+    // Sign-in at 20 concurrent.
+    let signing = attack(&app.base_url, 20, MEASURE, scenario("sign-in", transaction!(sign_in))).await;
+    let signing = figure("sign-in (argon2id), 20 users", &signing, "sign-in");
+    goals.push(format!(
+        "sign-in p99 {} ms (goal <= 250): {}",
+        signing.p99,
+        verdict(signing.p99 <= 250)
+    ));
+    table.push(signing);
+
+    // Submissions beside the bare transaction, on SQLite, then on PostgreSQL when it runs here.
+    let mut submission_goal = |label: &str, table: &Vec<Figure>, (submitted, bare): (f64, f64)| {
+        let f = &table[table.len() - 2];
+        let share = submitted / bare * 100.0;
+        goals.push(format!(
+            "submissions on {label}: {share:.1} % of the bare rate (goal >= 40 %), p99 {} ms (goal <= 50), {} errors: {}",
+            f.p99,
+            f.errors,
+            verdict(share >= 40.0 && f.p99 <= 50 && f.errors == 0)
+        ));
+    };
+    let rates = measure_submissions(&app, "SQLite", &mut table).await;
+    submission_goal("SQLite", &table, rates);
+    if let Some(pg_url) = fresh_database(Backend::Postgres).await {
+        let pg = TestApp::spawn_with(&pg_url, &["--bench-endpoints"]).await;
+        let rates = measure_submissions(&pg, "PostgreSQL", &mut table).await;
+        submission_goal("PostgreSQL", &table, rates);
+    }
+
+    // The mixed flow, on a fresh server so its peak memory is the mixed flow's.
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    let app = TestApp::spawn_with(&url, &["--bench-endpoints"]).await;
+    let borrowers = clone_borrowers(&url, BORROWER_A.0, "1370", 600).await;
+    let mut journeys = Vec::new();
+    for (n, (login, id)) in borrowers.into_iter().enumerate() {
+        let accounts = clone_accounts(&url, TEMPLATE_ACCOUNT, Some(id), &format!("CL-MIX-{n}"), 12).await;
+        journeys.push((login, accounts));
+    }
+    set_fixture(Fixture {
+        journeys,
+        ..Fixture::default()
+    });
+    let mixed = attack(&app.base_url, 32, MIXED, scenario("mixed", transaction!(journey))).await;
+    let mixed_errors = errors(&mixed);
+    let peak = peak_memory_kib(app.pid()).unwrap_or_default();
+    for request in ["sign-in", "page: overview", "page: account", "page: plan", "submission"] {
+        table.push(figure(&format!("mixed flow, 32 users: {request}"), &mixed, request));
+    }
+    goals.push(format!(
+        "mixed flow for {} s: {mixed_errors} errors, peak server memory {:.1} MB (goal 0 errors, <= 200 MB): {}",
+        MIXED.as_secs(),
+        peak as f64 / 1024.0,
+        verdict(mixed_errors == 0 && peak <= 200 * 1024)
+    ));
+
+    print_table(&table);
+    println!();
+    for goal in goals {
+        println!("{goal}");
+    }
+}
