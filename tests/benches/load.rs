@@ -264,7 +264,15 @@ fn figure(what: &str, metrics: &GooseMetrics, request: &str) -> Figure {
     }
 }
 
-fn errors(metrics: &GooseMetrics) -> usize {
+/// The failed requests of a measurement, after printing what went wrong.
+fn errors(what: &str, metrics: &GooseMetrics) -> usize {
+    for error in metrics.errors.values() {
+        let detail: String = error.error.chars().take(300).collect();
+        println!(
+            "{what}: {} x {} {}: {detail}",
+            error.occurrences, error.method, error.name
+        );
+    }
     metrics.requests.values().map(|a| a.fail_count).sum()
 }
 
@@ -299,6 +307,7 @@ async fn submission_fixture(app: &TestApp, prefix: &str, borrowers: usize, per_b
 async fn measure_submissions(app: &TestApp, label: &str, table: &mut Vec<Figure>) -> (f64, f64) {
     set_fixture(submission_fixture(app, "1390", 64, 400).await);
     let metrics = attack(&app.base_url, 64, MEASURE, scenario("submit", transaction!(submission))).await;
+    errors(&format!("submissions on {label}"), &metrics);
     let submitted = figure(&format!("plan submission, 64 users, {label}"), &metrics, "submission");
     let bare_metrics = attack(
         &app.base_url,
@@ -445,7 +454,7 @@ async fn main() {
         ..Fixture::default()
     });
     let mixed = attack(&app.base_url, 32, MIXED, scenario("mixed", transaction!(journey))).await;
-    let mixed_errors = errors(&mixed);
+    let mixed_errors = errors("mixed flow", &mixed);
     let peak = peak_memory_kib(app.pid()).unwrap_or_default();
     for request in ["sign-in", "page: overview", "page: account", "page: plan", "submission"] {
         table.push(figure(&format!("mixed flow, 32 users: {request}"), &mixed, request));
