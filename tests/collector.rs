@@ -5,7 +5,8 @@
 use app::server::db::Db;
 use serde_json::{json, Value};
 use tests::{
-    fresh_database, page_html, post_json, submit_plan, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR,
+    decide, fresh_database, page_html, post_json, submit_plan, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR,
+    SUPERVISOR,
 };
 
 /// Borrower A's early-stage account (¥13,014.50) in the demo data.
@@ -20,16 +21,6 @@ async fn pending_proposal(app: &TestApp, borrower: &reqwest::Client, account: i6
     body["SentForReview"]["proposal_id"]
         .as_i64()
         .expect("a pending proposal")
-}
-
-async fn decide(client: &reqwest::Client, app: &TestApp, id: i64, decision: Value) -> (u16, Value) {
-    post_json(
-        client,
-        app,
-        "/api/queue/decide",
-        json!({ "proposal_id": id, "decision": decision }),
-    )
-    .await
 }
 
 async fn db(app: &TestApp) -> Db {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use app::server::db::Db;
 use futures::{stream, StreamExt};
 use serde_json::{json, Value};
-use tests::{clone_accounts, fresh_database, post_json, submit_plan, Backend, TestApp};
+use tests::{clone_accounts, decide, fresh_database, submit_plan, Backend, TestApp};
 use tests::{BORROWER_A, COLLECTOR, SUPERVISOR};
 
 /// Borrower A's early-stage demo account (¥13,014.50), the template every copy starts from.
@@ -110,16 +110,6 @@ async fn two_hundred_keys_sent_in_racing_copies_record_once_each_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_keys_sent_in_racing_copies_record_once_each_on_postgres() {
     each_key_records_once_however_many_copies_race(Backend::Postgres).await;
-}
-
-async fn decide(client: &reqwest::Client, app: &TestApp, id: i64, decision: Value) -> (u16, Value) {
-    post_json(
-        client,
-        app,
-        "/api/queue/decide",
-        json!({ "proposal_id": id, "decision": decision }),
-    )
-    .await
 }
 
 async fn two_collectors_race_on_each_proposal(backend: Backend, trials: usize) {

@@ -356,6 +356,17 @@ pub async fn post_json(
     (status, response.json().await.unwrap_or(serde_json::Value::Null))
 }
 
+/// A collector's decision on a proposal, through the `decide_proposal` server function.
+pub async fn decide(
+    client: &reqwest::Client,
+    app: &TestApp,
+    proposal_id: i64,
+    decision: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let body = serde_json::json!({ "proposal_id": proposal_id, "decision": decision });
+    post_json(client, app, "/api/queue/decide", body).await
+}
+
 /// Submits a plan proposal through the `submit_plan` server function.
 pub async fn submit_plan(
     client: &reqwest::Client,
