@@ -18,6 +18,9 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
+    /// Where write transactions run. On a SQLite file, one connection: writers queue in turn
+    /// here instead of spinning in SQLite's busy handler, which serves them in no fair order.
+    writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -118,6 +121,19 @@ fn check_sqlite_path(path: &Path) -> Result<(), DbOpenError> {
         .map_err(|e| unwritable(e.to_string()))
 }
 
+fn open_error(target: &Target, url: &str, e: sqlx::Error) -> DbOpenError {
+    match target {
+        Target::SqliteFile(path) => DbOpenError::Unwritable {
+            path: path.clone(),
+            reason: e.to_string(),
+        },
+        _ => DbOpenError::Unreachable {
+            url: redact(url),
+            reason: e.to_string(),
+        },
+    }
+}
+
 impl Db {
     /// Opens (creating a SQLite file when missing) and migrates to the current schema.
     pub async fn open(url: &str, max_connections: u32) -> Result<Db, DbOpenError> {
@@ -133,7 +149,24 @@ impl Db {
             Target::Postgres(u) => (u.clone(), Backend::Postgres),
         };
         let in_memory = matches!(target, Target::SqliteMemory);
-        let pool = AnyPoolOptions::new()
+        let pool = Self::pool_options(backend, in_memory, max_connections)
+            .connect(&connect_url)
+            .await
+            .map_err(|e| open_error(&target, url, e))?;
+        let writer = match target {
+            Target::SqliteFile(_) => Self::pool_options(backend, in_memory, 1)
+                .connect(&connect_url)
+                .await
+                .map_err(|e| open_error(&target, url, e))?,
+            Target::SqliteMemory | Target::Postgres(_) => pool.clone(),
+        };
+        let db = Db { pool, writer, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    fn pool_options(backend: Backend, in_memory: bool, max_connections: u32) -> AnyPoolOptions {
+        AnyPoolOptions::new()
             .max_connections(if in_memory { 1 } else { max_connections })
             .min_connections(if in_memory { 1 } else { 0 })
             .idle_timeout(if in_memory {
@@ -159,21 +192,6 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect(&connect_url)
-            .await
-            .map_err(|e| match &target {
-                Target::SqliteFile(path) => DbOpenError::Unwritable {
-                    path: path.clone(),
-                    reason: e.to_string(),
-                },
-                _ => DbOpenError::Unreachable {
-                    url: redact(url),
-                    reason: e.to_string(),
-                },
-            })?;
-        let db = Db { pool, backend };
-        db.migrate().await?;
-        Ok(db)
     }
 
     async fn migrate(&self) -> Result<(), DbOpenError> {
@@ -191,8 +209,8 @@ impl Db {
     /// a deferred transaction that reads first fails with SQLITE_BUSY when it later writes.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         }
     }
 
