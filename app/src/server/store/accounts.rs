@@ -129,3 +129,47 @@ pub async fn borrower_name(db: &Db, borrower_id: i64) -> Result<String, sqlx::Er
         .fetch_one(&db.pool)
         .await
 }
+
+/// The account placed under the lender's `reference`, if any.
+pub async fn by_reference<'c, E>(executor: E, reference: &str) -> Result<Option<AccountRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE reference = $1"))
+        .bind(reference)
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(parse).transpose()
+}
+
+/// What a lender may change on a placed account: its balance and dates (never its borrower,
+/// reference or currency).
+pub struct AccountUpdate<'a> {
+    pub lender_name: &'a str,
+    pub principal: Money,
+    pub interest: Money,
+    pub fees: Money,
+    pub oldest_unpaid_due: NaiveDate,
+    pub as_of: NaiveDate,
+}
+
+pub async fn update<'c, E>(executor: E, account_id: i64, update: &AccountUpdate<'_>) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE accounts SET lender_name = $2, principal_minor = $3, interest_minor = $4, fees_minor = $5, \
+         oldest_unpaid_due = $6, as_of = $7, updated_at = $8 WHERE id = $1",
+    )
+    .bind(account_id)
+    .bind(update.lender_name)
+    .bind(update.principal.minor)
+    .bind(update.interest.minor)
+    .bind(update.fees.minor)
+    .bind(update.oldest_unpaid_due.to_string())
+    .bind(update.as_of.to_string())
+    .bind(now_ms())
+    .execute(executor)
+    .await?;
+    Ok(())
+}
