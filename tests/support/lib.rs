@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod databases;
+pub mod schema;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::problem::message_for;
 use super::{keys, sha256_hex, ApiClient, ApiError, FieldProblem};
+use crate::error::AppError;
 use crate::domain::money::{Currency, Money};
 use crate::server::services::adherence::{self, PaymentAmount, PaymentInput};
 use crate::server::store::api_replies::{self, StoredReply};
@@ -129,6 +131,26 @@ fn api_field(field: &str) -> String {
     .to_owned()
 }
 
+/// A refusal from the shared payment service, in API terms. Its conflicts name no field: here
+/// they are about the payment's reference or the agreement.
+fn refusal(error: AppError, request_id: &str) -> ApiError {
+    match error {
+        AppError::Conflict { code } => {
+            let field = match code.as_str() {
+                "duplicate_payment" => "payment_reference",
+                _ => "agreement_reference",
+            };
+            ApiError::conflict(field, &code, message_for(&code))
+        }
+        AppError::NotFound => ApiError::invalid(
+            "agreement_reference",
+            "agreement_unknown",
+            "No agreement has this reference.",
+        ),
+        other => ApiError::from_app(other, request_id, api_field),
+    }
+}
+
 /// What to answer: a status and a JSON body, the same on every replay.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
@@ -162,10 +184,9 @@ pub async fn record(
                 .map_err(|e| keys::internal(viewer, e))?;
             match stored {
                 Some(stored) => replay(stored, &request_hash),
-                None => Err(ApiError::from_app(
+                None => Err(refusal(
                     adherence::storage_error(viewer, sqlx::Error::Database(e)),
                     &viewer.request_id,
-                    api_field,
                 )),
             }
         }
@@ -208,14 +229,7 @@ async fn try_record(
     let agreement = request.agreement_reference.trim();
     let receipt = match adherence::apply_payment(&mut tx, state, viewer, client.actor(), agreement, &input).await? {
         Ok(receipt) => receipt,
-        Err(crate::error::AppError::NotFound) => {
-            return Ok(Err(ApiError::invalid(
-                "agreement_reference",
-                "agreement_unknown",
-                "No agreement has this reference.",
-            )))
-        }
-        Err(e) => return Ok(Err(ApiError::from_app(e, &viewer.request_id, api_field))),
+        Err(e) => return Ok(Err(refusal(e, &viewer.request_id))),
     };
     let resource = PaymentResource {
         payment_id: receipt.payment_id,

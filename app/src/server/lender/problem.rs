@@ -257,7 +257,7 @@ impl ApiError {
 }
 
 /// English words for the codes the shared services return.
-fn message_for(code: &str) -> &'static str {
+pub fn message_for(code: &str) -> &'static str {
     match code {
         "amount_invalid" => "The amount must be a whole number of minor units, greater than zero.",
         "payment_exceeds_remaining" => "The amount is more than what remains to be paid on the agreement.",

@@ -104,7 +104,10 @@ fn shape_problem(path: &str, message: &str) -> FieldProblem {
         parent => format!("{parent}.{name}"),
     };
     let (code, field) = if message.starts_with("unknown field") {
-        ("field_unknown", quoted_name(message).map_or_else(|| path.to_owned(), join))
+        // The path already ends at the unknown key when it was read as a map entry.
+        let name = quoted_name(message).unwrap_or_default();
+        let at_key = path.rsplit('.').next() == Some(name);
+        ("field_unknown", if at_key { path.to_owned() } else { join(name) })
     } else if message.starts_with("missing field") {
         ("field_missing", quoted_name(message).map_or_else(|| path.to_owned(), join))
     } else {
@@ -224,7 +227,7 @@ mod tests {
 
     #[test]
     fn broken_json_is_malformed_not_invalid() {
-        for text in [r#"{"inner":"#, "", r#"{"inner":{"amount":1}} trailing"#, "[1,]"] {
+        for text in [r#"{"inner":"#, "", r#"{"inner":{"amount":1}} trailing"#, r#"{"inner":{"amount":1,}}"#] {
             assert!(
                 matches!(parse_json::<Outer>(text), Err(ApiError::MalformedBody(_))),
                 "{text:?}"
