@@ -68,7 +68,9 @@ pub async fn api_key(args: &ServeArgs, command: ApiKeyCommand) -> Result<(), Str
             }
             for key in list {
                 let codes: Vec<&str> = key.scopes.iter().map(|s| s.code()).collect();
-                let state = key.revoked_at.map_or_else(|| "active".to_owned(), |at| format!("revoked {}", rfc3339(at)));
+                let state = key
+                    .revoked_at
+                    .map_or_else(|| "active".to_owned(), |at| format!("revoked {}", rfc3339(at)));
                 println!(
                     "{:>4}  {:<24} {}...  {:<60} created {}  {state}",
                     key.id,
@@ -80,8 +82,13 @@ pub async fn api_key(args: &ServeArgs, command: ApiKeyCommand) -> Result<(), Str
             }
         }
         ApiKeyCommand::Revoke { name, id } => {
-            let key = keys::revoke(&db, name.as_deref(), id).await.map_err(|e| e.to_string())?;
-            println!("Revoked API key {:?} (id {}): requests with it are refused from now on.", key.name, key.id);
+            let key = keys::revoke(&db, name.as_deref(), id)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Revoked API key {:?} (id {}): requests with it are refused from now on.",
+                key.name, key.id
+            );
         }
     }
     Ok(())

@@ -102,14 +102,19 @@ fn read_rows(path: &Path, today: chrono::NaiveDate) -> Result<Vec<Row>, String> 
         .clone();
     let unknown: Vec<&str> = headers.iter().filter(|h| !COLUMNS.contains(h)).collect();
     if !unknown.is_empty() {
-        return Err(format!("unknown columns {unknown:?}: the columns are {}", COLUMNS.join(",")));
+        return Err(format!(
+            "unknown columns {unknown:?}: the columns are {}",
+            COLUMNS.join(",")
+        ));
     }
     let mut positions = [0usize; 12];
     for (slot, column) in positions.iter_mut().zip(COLUMNS) {
-        *slot = headers
-            .iter()
-            .position(|h| h == column)
-            .ok_or_else(|| format!("the header row lacks the column {column:?}: the columns are {}", COLUMNS.join(",")))?;
+        *slot = headers.iter().position(|h| h == column).ok_or_else(|| {
+            format!(
+                "the header row lacks the column {column:?}: the columns are {}",
+                COLUMNS.join(",")
+            )
+        })?;
     }
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
@@ -197,7 +202,9 @@ pub async fn accounts(args: &ServeArgs, file: &Path) -> Result<(), String> {
     }
     println!("{total} rows read: {} applied, {refused} refused.", total - refused);
     if refused > 0 {
-        return Err(format!("{refused} of {total} rows were refused (see above); the others were applied"));
+        return Err(format!(
+            "{refused} of {total} rows were refused (see above); the others were applied"
+        ));
     }
     Ok(())
 }

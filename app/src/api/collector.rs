@@ -80,7 +80,8 @@ pub async fn record_payment(
                 crate::server::store::audit::Actor::Person(collector),
                 &reference,
                 &input,
-            ).await
+            )
+            .await
         }
         .await,
     )

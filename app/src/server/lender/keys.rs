@@ -89,22 +89,13 @@ pub async fn authenticate(db: &Db, viewer: &Viewer, key: &str) -> Result<ApiClie
     }
     let row = api_keys::active_by_hash(db, &sha256_hex(key))
         .await
-        .map_err(|e| internal(viewer, e))?;
+        .map_err(|e| ApiError::internal(viewer, e))?;
     let row = row.ok_or(ApiError::Unauthenticated)?;
     Ok(ApiClient {
         key_id: row.id,
         scopes: scopes_of(&row),
         name: row.name,
     })
-}
-
-pub fn internal(viewer: &Viewer, cause: impl std::fmt::Display) -> ApiError {
-    match viewer.internal(cause) {
-        crate::error::AppError::Internal { request_id } => ApiError::Internal { request_id },
-        _ => ApiError::Internal {
-            request_id: viewer.request_id.clone(),
-        },
-    }
 }
 
 /// Why a key could not be created or revoked: one line for the operator.
@@ -198,9 +189,14 @@ pub async fn create(db: &Db, name: &str, scopes: &[Scope]) -> Result<(i64, Strin
         detail: serde_json::json!({ "name": name, "scopes": codes }),
     };
     let command = "api-key create";
-    audit::append_by(&mut *tx, &super::operator_viewer(command), Actor::Operator { command }, entry)
-        .await
-        .map_err(storage)?;
+    audit::append_by(
+        &mut *tx,
+        &super::operator_viewer(command),
+        Actor::Operator { command },
+        entry,
+    )
+    .await
+    .map_err(storage)?;
     tx.commit().await.map_err(storage)?;
     Ok((id, key))
 }
@@ -220,9 +216,14 @@ pub async fn revoke(db: &Db, name: Option<&str>, id: Option<i64>) -> Result<KeyS
         detail: serde_json::json!({ "name": row.name }),
     };
     let command = "api-key revoke";
-    audit::append_by(&mut *tx, &super::operator_viewer(command), Actor::Operator { command }, entry)
-        .await
-        .map_err(storage)?;
+    audit::append_by(
+        &mut *tx,
+        &super::operator_viewer(command),
+        Actor::Operator { command },
+        entry,
+    )
+    .await
+    .map_err(storage)?;
     tx.commit().await.map_err(storage)?;
     Ok(summary(row))
 }

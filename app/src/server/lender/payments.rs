@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problem::message_for;
-use super::{keys, sha256_hex, ApiClient, ApiError, FieldProblem};
-use crate::error::AppError;
+use super::{sha256_hex, ApiClient, ApiError, FieldProblem};
 use crate::domain::money::{Currency, Money};
+use crate::error::AppError;
 use crate::server::services::adherence::{self, PaymentAmount, PaymentInput};
 use crate::server::store::api_replies::{self, StoredReply};
 use crate::server::{AppState, Viewer};
@@ -103,7 +103,11 @@ fn parse(request: &PaymentRequest, today: chrono::NaiveDate) -> Result<ParsedPay
         .ok()
         .filter(|_| request.paid_on.len() == 10);
     match paid_on {
-        None => problems.push(FieldProblem::new("paid_on", "date_invalid", "Give the date as YYYY-MM-DD.")),
+        None => problems.push(FieldProblem::new(
+            "paid_on",
+            "date_invalid",
+            "Give the date as YYYY-MM-DD.",
+        )),
         Some(d) if d > today => problems.push(FieldProblem::new(
             "paid_on",
             "date_in_future",
@@ -181,7 +185,7 @@ pub async fn record(
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             let stored = api_replies::find(&state.db.pool, OPERATION, &parsed.reference)
                 .await
-                .map_err(|e| keys::internal(viewer, e))?;
+                .map_err(|e| ApiError::internal(viewer, e))?;
             match stored {
                 Some(stored) => replay(stored, &request_hash),
                 None => Err(refusal(
@@ -190,7 +194,7 @@ pub async fn record(
                 )),
             }
         }
-        Err(e) => Err(keys::internal(viewer, e)),
+        Err(e) => Err(ApiError::internal(viewer, e)),
     }
 }
 

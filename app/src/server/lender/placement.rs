@@ -11,7 +11,7 @@ use super::{ApiError, FieldProblem};
 use crate::domain::money::{Currency, Money};
 use crate::model::Role;
 use crate::server::db::Db;
-use crate::server::store::accounts::{self, AccountRow, AccountUpdate, NewAccount};
+use crate::server::store::accounts::{self, AccountRow, NewAccount};
 use crate::server::store::audit::{self, Actor, Entry};
 use crate::server::store::users::{self, BorrowerDetails, NewUser};
 use crate::server::Viewer;
@@ -217,7 +217,11 @@ impl Problems<'_> {
             return None;
         }
         if minor > Money::MAX_TYPED_MINOR {
-            self.push(field, "amount_too_large", "The amount is larger than 999,999,999,999,999 minor units.");
+            self.push(
+                field,
+                "amount_too_large",
+                "The amount is larger than 999,999,999,999,999 minor units.",
+            );
             return None;
         }
         currency.map(|c| Money::new(minor, c))
@@ -247,24 +251,40 @@ impl Placement {
         problems.prefix = prefix;
         let lender_name = clean_text(&raw.lender_name, 100);
         if lender_name.is_none() {
-            problems.push("lender_name", "text_invalid", "Give the lender's name: 1 to 100 characters.");
+            problems.push(
+                "lender_name",
+                "text_invalid",
+                "Give the lender's name: 1 to 100 characters.",
+            );
         }
         let currency = Currency::parse(&raw.currency);
         if currency.is_none() {
-            problems.push("currency", "currency_unknown", "The currency is one of CNY, USD or EUR.");
+            problems.push(
+                "currency",
+                "currency_unknown",
+                "The currency is one of CNY, USD or EUR.",
+            );
         }
         let principal = problems.money("principal_minor", raw.principal_minor, currency);
         let interest = problems.money("interest_minor", raw.interest_minor, currency);
         let fees = problems.money("fees_minor", raw.fees_minor, currency);
         if let (Some(p), Some(i), Some(f)) = (principal, interest, fees) {
             if p.minor + i.minor + f.minor == 0 {
-                problems.push("principal_minor", "balance_zero", "An overdue account owes something: the balance is zero.");
+                problems.push(
+                    "principal_minor",
+                    "balance_zero",
+                    "An overdue account owes something: the balance is zero.",
+                );
             }
         }
         let as_of = iso_date(&raw.as_of);
         match as_of {
             None => problems.push("as_of", "date_invalid", "Give the date as YYYY-MM-DD."),
-            Some(d) if d > today => problems.push("as_of", "date_in_future", "The balance cannot be as of a date after today."),
+            Some(d) if d > today => problems.push(
+                "as_of",
+                "date_in_future",
+                "The balance cannot be as of a date after today.",
+            ),
             Some(_) => {}
         }
         let oldest_unpaid_due = iso_date(&raw.oldest_unpaid_due);
@@ -280,7 +300,11 @@ impl Placement {
         let borrower = &raw.borrower;
         let full_name = clean_text(&borrower.full_name, 100);
         if full_name.is_none() {
-            problems.push("borrower.full_name", "text_invalid", "Give the borrower's name: 1 to 100 characters.");
+            problems.push(
+                "borrower.full_name",
+                "text_invalid",
+                "Give the borrower's name: 1 to 100 characters.",
+            );
         }
         let phone = parse_phone(borrower.phone.trim());
         if phone.is_none() {
@@ -302,7 +326,11 @@ impl Placement {
         let email_text = borrower.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
         let email = email_text.map(parse_email);
         if email == Some(None) {
-            problems.push("borrower.email", "email_invalid", "The e-mail address is not valid (or leave it out).");
+            problems.push(
+                "borrower.email",
+                "email_invalid",
+                "The e-mail address is not valid (or leave it out).",
+            );
         }
         let placement = (|| {
             Some(Placement {
@@ -371,7 +399,11 @@ fn refusal(field: &str, code: &str, message: &str) -> Result<Result<PlacementOut
 }
 
 /// The user holding `login` (a phone or an e-mail), unless it is `borrower_id`.
-async fn taken_by_other(conn: &mut AnyConnection, login: Option<&str>, borrower_id: Option<i64>) -> Result<bool, sqlx::Error> {
+async fn taken_by_other(
+    conn: &mut AnyConnection,
+    login: Option<&str>,
+    borrower_id: Option<i64>,
+) -> Result<bool, sqlx::Error> {
     let Some(login) = login else { return Ok(false) };
     Ok(users::by_login(&mut *conn, login)
         .await?
@@ -401,7 +433,13 @@ async fn upsert(
         }
         None => match users::by_login(&mut *conn, &wanted.phone).await? {
             Some((id, Role::Borrower)) => users::borrower(&mut *conn, id).await?,
-            Some(_) => return refusal("borrower.phone", "phone_taken", "This phone number is used by a staff account."),
+            Some(_) => {
+                return refusal(
+                    "borrower.phone",
+                    "phone_taken",
+                    "This phone number is used by a staff account.",
+                )
+            }
             None => None,
         },
     };
@@ -418,7 +456,11 @@ async fn upsert(
     }
     let borrower_id = borrower.as_ref().map(|b| b.id);
     if taken_by_other(conn, Some(&wanted.phone), borrower_id).await? {
-        return refusal("borrower.phone", "phone_taken", "Another borrower has this phone number.");
+        return refusal(
+            "borrower.phone",
+            "phone_taken",
+            "Another borrower has this phone number.",
+        );
     }
     if taken_by_other(conn, wanted.email.as_deref(), borrower_id).await? {
         return refusal("borrower.email", "email_taken", "Another user has this e-mail address.");
@@ -444,33 +486,23 @@ async fn upsert(
             users::insert(&mut *conn, &user).await?
         }
     };
+    let account = NewAccount {
+        borrower_id,
+        reference: &placement.reference,
+        lender_name: &placement.lender_name,
+        principal: placement.principal,
+        interest: placement.interest,
+        fees: placement.fees,
+        oldest_unpaid_due: placement.oldest_unpaid_due,
+        as_of: placement.as_of,
+    };
     let (outcome, account_id) = match existing {
-        Some(account) if placement.same_as(&account) && !borrower_changed => return Ok(Ok(PlacementOutcome::Unchanged)),
-        Some(account) => {
-            let update = AccountUpdate {
-                lender_name: &placement.lender_name,
-                principal: placement.principal,
-                interest: placement.interest,
-                fees: placement.fees,
-                oldest_unpaid_due: placement.oldest_unpaid_due,
-                as_of: placement.as_of,
-            };
-            accounts::update(&mut *conn, account.id, &update).await?;
-            (PlacementOutcome::Updated, account.id)
+        Some(stored) if placement.same_as(&stored) && !borrower_changed => return Ok(Ok(PlacementOutcome::Unchanged)),
+        Some(stored) => {
+            accounts::update(&mut *conn, stored.id, &account).await?;
+            (PlacementOutcome::Updated, stored.id)
         }
-        None => {
-            let account = NewAccount {
-                borrower_id,
-                reference: &placement.reference,
-                lender_name: &placement.lender_name,
-                principal: placement.principal,
-                interest: placement.interest,
-                fees: placement.fees,
-                oldest_unpaid_due: placement.oldest_unpaid_due,
-                as_of: placement.as_of,
-            };
-            (PlacementOutcome::Created, accounts::insert(&mut *conn, &account).await?)
-        }
+        None => (PlacementOutcome::Created, accounts::insert(&mut *conn, &account).await?),
     };
     let entry = Entry {
         action: match outcome {
@@ -489,38 +521,54 @@ async fn upsert(
     Ok(Ok(outcome))
 }
 
-/// Applies one placement in its own savepoint of `tx`, retrying once when a concurrent writer
-/// created the same account or borrower first (the retry then sees it and updates instead).
+/// Applies one placement in its own savepoint of `tx`. A concurrent placement of the same
+/// account or borrower can make the first attempt fail: its insert hits a unique index, or (on
+/// PostgreSQL, where each statement reads afresh) its checks see the other writer's borrower
+/// halfway and refuse. Once that writer has committed everything reads alike, so one more
+/// attempt settles it: it finds the account and updates it, or confirms the refusal.
 async fn apply_in(
     tx: &mut AnyConnection,
     viewer: &Viewer,
     actor: Actor<'_>,
     placement: &Placement,
 ) -> Result<Result<PlacementOutcome, FieldProblem>, sqlx::Error> {
-    let mut attempt = 0;
+    let mut first_attempt = true;
     loop {
         let mut savepoint = sqlx::Connection::begin(&mut *tx).await?;
-        match upsert(&mut savepoint, viewer, actor, placement).await {
+        let result = upsert(&mut savepoint, viewer, actor, placement).await;
+        let retry = first_attempt
+            && match &result {
+                Ok(Err(_)) => true,
+                Err(sqlx::Error::Database(e)) => e.is_unique_violation(),
+                _ => false,
+            };
+        if retry {
+            savepoint.rollback().await?;
+            first_attempt = false;
+            continue;
+        }
+        return match result {
             Ok(Ok(outcome)) => {
                 savepoint.commit().await?;
-                return Ok(Ok(outcome));
+                Ok(Ok(outcome))
             }
             Ok(Err(problem)) => {
                 savepoint.rollback().await?;
-                return Ok(Err(problem));
+                Ok(Err(problem))
             }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt == 0 => {
-                savepoint.rollback().await?;
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
+            Err(e) => Err(e),
+        };
     }
 }
 
 /// Places one account (PUT /api/v1/accounts/{external_ref}).
 #[tracing::instrument(skip_all, fields(request_id = %viewer.request_id, reference = %placement.reference))]
-pub async fn place(db: &Db, viewer: &Viewer, actor: Actor<'_>, placement: &Placement) -> Result<AccountResource, ApiError> {
+pub async fn place(
+    db: &Db,
+    viewer: &Viewer,
+    actor: Actor<'_>,
+    placement: &Placement,
+) -> Result<AccountResource, ApiError> {
     let result = async {
         let mut tx = db.begin_write().await?;
         let outcome = apply_in(&mut tx, viewer, actor, placement).await?;
@@ -531,7 +579,7 @@ pub async fn place(db: &Db, viewer: &Viewer, actor: Actor<'_>, placement: &Place
     match result {
         Ok(Ok(outcome)) => Ok(placement.resource(outcome)),
         Ok(Err(problem)) => Err(ApiError::Conflict(problem)),
-        Err(e) => Err(super::keys::internal(viewer, e)),
+        Err(e) => Err(ApiError::internal(viewer, e)),
     }
 }
 
@@ -579,7 +627,7 @@ pub async fn place_all(
         Ok::<_, sqlx::Error>(results)
     }
     .await;
-    let results = result.map_err(|e| super::keys::internal(viewer, e))?;
+    let results = result.map_err(|e| ApiError::internal(viewer, e))?;
     let count = |o: ItemOutcome| u32::try_from(results.iter().filter(|r| r.outcome == o).count()).unwrap_or(u32::MAX);
     Ok(BatchResponse {
         created: count(ItemOutcome::Created),
@@ -616,4 +664,73 @@ pub fn candidates_of(request: &BatchRequest, today: NaiveDate) -> Result<Vec<Can
             parsed: Placement::parse(&item.external_ref, &item.account, "account.", today),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date")
+    }
+
+    fn raw() -> AccountPlacement {
+        AccountPlacement {
+            lender_name: " Jinhai Bank ".into(),
+            currency: "cny".into(),
+            principal_minor: 500_000,
+            interest_minor: 12_000,
+            fees_minor: 0,
+            oldest_unpaid_due: "2026-10-01".into(),
+            as_of: "2026-11-30".into(),
+            borrower: BorrowerPlacement {
+                full_name: "赵丽 Zhao Li".into(),
+                phone: "+8613900000009".into(),
+                date_of_birth: "1985-07-09".into(),
+                email: Some("  ".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn a_valid_placement_is_held_as_domain_values() {
+        let placement = Placement::parse("CL-2026-000901", &raw(), "", today()).expect("valid");
+        assert_eq!(placement.lender_name, "Jinhai Bank");
+        assert_eq!(placement.principal, Money::new(500_000, Currency::CNY));
+        assert_eq!(placement.borrower.email, None, "a blank e-mail is no e-mail");
+        assert_eq!(placement.resource(PlacementOutcome::Created).total_minor, 512_000);
+    }
+
+    #[test]
+    fn references_are_what_first_access_can_match() {
+        for good in ["CL-2026-000901", "A", "X_1.2"] {
+            assert!(parse_reference(good).is_some(), "{good}");
+        }
+        for bad in ["", "cl-2026", "-A", "A B", "Ä1", &"A".repeat(65)] {
+            assert!(parse_reference(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn problems_are_named_under_the_prefix_the_caller_gives() {
+        let mut wrong = raw();
+        wrong.currency = "GBP".into();
+        wrong.borrower.phone = "123".into();
+        let problems = Placement::parse("bad ref", &wrong, "account.", today()).expect_err("refused");
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["external_ref", "account.currency", "account.borrower.phone"]);
+    }
+
+    #[test]
+    fn dates_are_strict_iso_and_ordered() {
+        let mut wrong = raw();
+        wrong.as_of = "2026/11/30".into();
+        wrong.borrower.date_of_birth = "2026-12-01".into();
+        let codes: Vec<String> = Placement::parse("A1", &wrong, "", today())
+            .expect_err("refused")
+            .into_iter()
+            .map(|p| p.code)
+            .collect();
+        assert_eq!(codes, ["date_invalid", "date_of_birth_invalid"]);
+    }
 }

@@ -123,7 +123,9 @@ impl ProblemKind {
             ProblemKind::Unauthenticated => {
                 "No API key, an unknown one, or a revoked one. Send `Authorization: Bearer <key>`."
             }
-            ProblemKind::Forbidden => "The key lacks the scope the operation needs, or the request came from another site.",
+            ProblemKind::Forbidden => {
+                "The key lacks the scope the operation needs, or the request came from another site."
+            }
             ProblemKind::NotFound => "Nothing answers at this path.",
             ProblemKind::MethodNotAllowed => "The path exists, but not with this HTTP method.",
             ProblemKind::MalformedBody => "The body is not JSON (syntax error, truncated, or not UTF-8).",
@@ -132,7 +134,9 @@ impl ProblemKind {
             ProblemKind::Validation => {
                 "The request broke one or more rules; `errors` lists every one with its field and code."
             }
-            ProblemKind::Conflict => "The request conflicts with what is stored; `errors` names the field and the rule.",
+            ProblemKind::Conflict => {
+                "The request conflicts with what is stored; `errors` names the field and the rule."
+            }
             ProblemKind::Internal => "Something failed on our side; quote the `x-request-id` header when reporting it.",
         }
     }
@@ -153,10 +157,14 @@ pub enum ApiError {
     MethodNotAllowed,
     MalformedBody(String),
     UnsupportedMediaType,
-    PayloadTooLarge { limit_bytes: usize },
+    PayloadTooLarge {
+        limit_bytes: usize,
+    },
     Invalid(Vec<FieldProblem>),
     Conflict(FieldProblem),
-    Internal { request_id: String },
+    Internal {
+        request_id: String,
+    },
 }
 
 impl ApiError {
@@ -166,6 +174,14 @@ impl ApiError {
 
     pub fn conflict(field: &str, code: &str, message: impl Into<String>) -> ApiError {
         ApiError::Conflict(FieldProblem::new(field, code, message))
+    }
+
+    /// A failure on our side: logged with the request id (once), answered without detail.
+    pub fn internal(viewer: &crate::server::Viewer, cause: impl std::fmt::Display) -> ApiError {
+        let _logged = viewer.internal(cause);
+        ApiError::Internal {
+            request_id: viewer.request_id.clone(),
+        }
     }
 
     pub fn kind(&self) -> ProblemKind {
@@ -190,10 +206,7 @@ impl ApiError {
                 "Send a valid, unrevoked API key as `Authorization: Bearer <key>`.".to_owned(),
                 Vec::new(),
             ),
-            ApiError::MissingScope(scope) => (
-                format!("This API key lacks the scope `{}`.", scope.code()),
-                Vec::new(),
-            ),
+            ApiError::MissingScope(scope) => (format!("This API key lacks the scope `{}`.", scope.code()), Vec::new()),
             ApiError::CrossSite => ("Requests from another site are refused.".to_owned(), Vec::new()),
             ApiError::NotFound => ("No operation answers at this path.".to_owned(), Vec::new()),
             ApiError::MethodNotAllowed => (
@@ -205,10 +218,9 @@ impl ApiError {
                 "Send the body as JSON with `Content-Type: application/json`.".to_owned(),
                 Vec::new(),
             ),
-            ApiError::PayloadTooLarge { limit_bytes } => (
-                format!("The body may be at most {limit_bytes} bytes."),
-                Vec::new(),
-            ),
+            ApiError::PayloadTooLarge { limit_bytes } => {
+                (format!("The body may be at most {limit_bytes} bytes."), Vec::new())
+            }
             ApiError::Invalid(errors) => {
                 let detail = match errors.len() {
                     1 => "1 problem was found in the request.".to_owned(),

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::placement::parse_reference;
-use super::{keys, rfc3339, ApiError, FieldProblem};
+use super::{rfc3339, ApiError, FieldProblem};
 use crate::model::{AgreementStatus, ProposalStatus};
 use crate::server::db::Db;
-use crate::server::store::lender_sync::{self, Position, SyncFilter};
+use crate::server::store::lender_sync::{self, Position, SyncFilter, SyncedAgreement, SyncedProposal};
 use crate::server::Viewer;
 
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -21,7 +21,8 @@ pub const MAX_LIMIT: u32 = 200;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Only items in this status.
+    /// Only items in this status. Proposals: pending, auto_approved, approved, rejected, countered,
+    /// superseded. Agreements: active, completed, broken, superseded.
     pub status: Option<String>,
     /// Only items of the account with this lender reference.
     pub account: Option<String>,
@@ -135,7 +136,11 @@ fn filter_of(query: &ListQuery, parse_status: impl Fn(&str) -> Option<&'static s
         Some(text) => {
             let status = parse_status(text);
             if status.is_none() {
-                problems.push(FieldProblem::new("status", "status_unknown", "This status does not exist."));
+                problems.push(FieldProblem::new(
+                    "status",
+                    "status_unknown",
+                    "This status does not exist.",
+                ));
             }
             status
         }
@@ -157,7 +162,9 @@ fn filter_of(query: &ListQuery, parse_status: impl Fn(&str) -> Option<&'static s
     let updated_since = match query.updated_since.as_deref() {
         None => None,
         Some(text) => {
-            let at = chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp_millis());
+            let at = chrono::DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| t.timestamp_millis());
             if at.is_none() {
                 problems.push(FieldProblem::new(
                     "updated_since",
@@ -212,82 +219,105 @@ fn next_cursor<T>(items: &[T], limit: u32, position: impl Fn(&T) -> Position) ->
         .flatten()
 }
 
+/// One page of a list: the query parsed, the rows read, the cursor after them, the resources.
+async fn page<R, T, Fut>(
+    viewer: &Viewer,
+    query: &ListQuery,
+    parse_status: impl Fn(&str) -> Option<&'static str>,
+    fetch: impl FnOnce(SyncFilter) -> Fut,
+    position: impl Fn(&R) -> Position,
+    resource: impl Fn(R) -> T,
+) -> Result<(Vec<T>, Option<String>), ApiError>
+where
+    Fut: std::future::Future<Output = Result<Vec<R>, sqlx::Error>>,
+{
+    let filter = filter_of(query, parse_status)?;
+    let limit = filter.limit;
+    let rows = fetch(filter).await.map_err(|e| ApiError::internal(viewer, e))?;
+    let next_cursor = next_cursor(&rows, limit, position);
+    Ok((rows.into_iter().map(resource).collect(), next_cursor))
+}
+
+fn proposal_resource(synced: SyncedProposal) -> ProposalResource {
+    let p = synced.proposal;
+    ProposalResource {
+        id: p.id,
+        account_ref: synced.account_reference,
+        status: p.status.code().to_owned(),
+        currency: p.balance.currency.code().to_owned(),
+        balance_minor: p.balance.minor,
+        down_payment_minor: p.terms.down_payment.minor,
+        installments: p.terms.installments,
+        frequency: p.terms.frequency.code().to_owned(),
+        first_payment_date: p.terms.first_payment_date.to_string(),
+        hardship_reason: p.hardship_reason.map(|h| h.code().to_owned()),
+        policy_version: p.policy_version,
+        agreement_ref: synced.agreement_reference,
+        created_at: rfc3339(p.created_at),
+        updated_at: rfc3339(synced.updated_at),
+    }
+}
+
+fn agreement_resource(synced: SyncedAgreement) -> AgreementResource {
+    let a = synced.agreement;
+    AgreementResource {
+        paid_minor: synced.installments.iter().map(|i| i.paid.minor).sum(),
+        schedule: synced
+            .installments
+            .iter()
+            .map(|i| InstallmentResource {
+                number: i.number,
+                due_date: i.due.to_string(),
+                amount_minor: i.amount.minor,
+                paid_minor: i.paid.minor,
+            })
+            .collect(),
+        reference: a.reference,
+        account_ref: synced.account_reference,
+        proposal_id: a.proposal_id,
+        status: a.status.code().to_owned(),
+        origin: a.origin.code().to_owned(),
+        currency: a.total.currency.code().to_owned(),
+        total_minor: a.total.minor,
+        down_payment_minor: a.terms.down_payment.minor,
+        installments: a.terms.installments,
+        frequency: a.terms.frequency.code().to_owned(),
+        first_payment_date: a.terms.first_payment_date.to_string(),
+        policy_version: a.policy_version,
+        accepted_at: rfc3339(a.accepted_at),
+        updated_at: rfc3339(synced.updated_at),
+    }
+}
+
 pub async fn proposals(db: &Db, viewer: &Viewer, query: &ListQuery) -> Result<ProposalPage, ApiError> {
-    let filter = filter_of(query, |s| ProposalStatus::parse(s).map(ProposalStatus::code))?;
-    let rows = lender_sync::proposals(db, &filter)
-        .await
-        .map_err(|e| keys::internal(viewer, e))?;
-    let next_cursor = next_cursor(&rows, filter.limit, |r| Position {
-        updated_at: r.updated_at,
-        id: r.proposal.id,
-    });
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let p = r.proposal;
-            ProposalResource {
-                id: p.id,
-                account_ref: r.account_reference,
-                status: p.status.code().to_owned(),
-                currency: p.balance.currency.code().to_owned(),
-                balance_minor: p.balance.minor,
-                down_payment_minor: p.terms.down_payment.minor,
-                installments: p.terms.installments,
-                frequency: p.terms.frequency.code().to_owned(),
-                first_payment_date: p.terms.first_payment_date.to_string(),
-                hardship_reason: p.hardship_reason.map(|h| h.code().to_owned()),
-                policy_version: p.policy_version,
-                agreement_ref: r.agreement_reference,
-                created_at: rfc3339(p.created_at),
-                updated_at: rfc3339(r.updated_at),
-            }
-        })
-        .collect();
+    let (items, next_cursor) = page(
+        viewer,
+        query,
+        |s| ProposalStatus::parse(s).map(ProposalStatus::code),
+        |filter| async move { lender_sync::proposals(db, &filter).await },
+        |r| Position {
+            updated_at: r.updated_at,
+            id: r.proposal.id,
+        },
+        proposal_resource,
+    )
+    .await?;
     Ok(ProposalPage { items, next_cursor })
 }
 
 pub async fn agreements(db: &Db, viewer: &Viewer, query: &ListQuery) -> Result<AgreementPage, ApiError> {
-    let filter = filter_of(query, |s| AgreementStatus::parse(s).map(AgreementStatus::code))?;
-    let rows = lender_sync::agreements(db, &filter)
-        .await
-        .map_err(|e| keys::internal(viewer, e))?;
-    let next_cursor = next_cursor(&rows, filter.limit, |r| Position {
-        updated_at: r.updated_at,
-        id: r.agreement.id,
-    });
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let a = r.agreement;
-            AgreementResource {
-                paid_minor: r.installments.iter().map(|i| i.paid.minor).sum(),
-                schedule: r
-                    .installments
-                    .iter()
-                    .map(|i| InstallmentResource {
-                        number: i.number,
-                        due_date: i.due.to_string(),
-                        amount_minor: i.amount.minor,
-                        paid_minor: i.paid.minor,
-                    })
-                    .collect(),
-                reference: a.reference,
-                account_ref: r.account_reference,
-                proposal_id: a.proposal_id,
-                status: a.status.code().to_owned(),
-                origin: a.origin.code().to_owned(),
-                currency: a.total.currency.code().to_owned(),
-                total_minor: a.total.minor,
-                down_payment_minor: a.terms.down_payment.minor,
-                installments: a.terms.installments,
-                frequency: a.terms.frequency.code().to_owned(),
-                first_payment_date: a.terms.first_payment_date.to_string(),
-                policy_version: a.policy_version,
-                accepted_at: rfc3339(a.accepted_at),
-                updated_at: rfc3339(r.updated_at),
-            }
-        })
-        .collect();
+    let (items, next_cursor) = page(
+        viewer,
+        query,
+        |s| AgreementStatus::parse(s).map(AgreementStatus::code),
+        |filter| async move { lender_sync::agreements(db, &filter).await },
+        |r| Position {
+            updated_at: r.updated_at,
+            id: r.agreement.id,
+        },
+        agreement_resource,
+    )
+    .await?;
     Ok(AgreementPage { items, next_cursor })
 }
 
@@ -320,7 +350,8 @@ mod tests {
             limit: Some("500".into()),
             cursor: Some("???".into()),
         };
-        let Err(ApiError::Invalid(problems)) = filter_of(&query, |s| ProposalStatus::parse(s).map(ProposalStatus::code))
+        let Err(ApiError::Invalid(problems)) =
+            filter_of(&query, |s| ProposalStatus::parse(s).map(ProposalStatus::code))
         else {
             panic!("the query must be refused");
         };

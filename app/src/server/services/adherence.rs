@@ -9,9 +9,9 @@ use crate::domain::proposal::parse_date;
 use crate::error::AppError;
 use crate::model::collector::PaymentReceipt;
 use crate::model::AgreementStatus;
-use crate::server::store::payments::{self, NewPayment};
 use crate::server::db::Tx;
 use crate::server::store::audit::{self, Actor};
+use crate::server::store::payments::{self, NewPayment};
 use crate::server::store::queue;
 use crate::server::{AppState, Viewer};
 
@@ -68,8 +68,12 @@ pub fn storage_error(viewer: &Viewer, error: sqlx::Error) -> AppError {
 
 fn parse_amount_for(amount: PaymentAmount<'_>, currency: Currency) -> Result<Money, AppError> {
     match amount {
-        PaymentAmount::Typed(text) => parse_amount(text, currency).map_err(|_| AppError::invalid("amount", "amount_invalid")),
-        PaymentAmount::Exact(money) if money.currency != currency => Err(AppError::invalid("currency", "currency_mismatch")),
+        PaymentAmount::Typed(text) => {
+            parse_amount(text, currency).map_err(|_| AppError::invalid("amount", "amount_invalid"))
+        }
+        PaymentAmount::Exact(money) if money.currency != currency => {
+            Err(AppError::invalid("currency", "currency_mismatch"))
+        }
         PaymentAmount::Exact(money) if money.minor <= 0 || money.minor > Money::MAX_TYPED_MINOR => {
             Err(AppError::invalid("amount", "amount_invalid"))
         }
@@ -77,8 +81,9 @@ fn parse_amount_for(amount: PaymentAmount<'_>, currency: Currency) -> Result<Mon
     }
 }
 
-/// Applies one payment inside `tx` (the caller commits): checks, allocation over the schedule,
-/// the agreement's new status and the audit entries. Nothing is written when it refuses.
+/// Applies one payment inside `tx`: checks, allocation over the schedule, the agreement's new
+/// status and the audit entries. The caller commits on success and must not on a refusal (the
+/// agreement row was already touched to lock it).
 pub async fn apply_payment(
     tx: &mut Tx,
     state: &AppState,

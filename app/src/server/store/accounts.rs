@@ -142,18 +142,9 @@ where
     row.as_ref().map(parse).transpose()
 }
 
-/// What a lender may change on a placed account: its balance and dates (never its borrower,
-/// reference or currency).
-pub struct AccountUpdate<'a> {
-    pub lender_name: &'a str,
-    pub principal: Money,
-    pub interest: Money,
-    pub fees: Money,
-    pub oldest_unpaid_due: NaiveDate,
-    pub as_of: NaiveDate,
-}
-
-pub async fn update<'c, E>(executor: E, account_id: i64, update: &AccountUpdate<'_>) -> Result<(), sqlx::Error>
+/// Rewrites what a lender may change on a placed account: its lender name, balance and dates.
+/// Its reference, borrower and currency stay as placed (`account`'s are ignored).
+pub async fn update<'c, E>(executor: E, account_id: i64, update: &NewAccount<'_>) -> Result<(), sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {

@@ -35,7 +35,8 @@ pub struct InstallmentRow {
     pub paid: Money,
 }
 
-pub(super) const COLUMNS: &str = "id, reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
+pub(super) const COLUMNS: &str =
+    "id, reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
     down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_at";
 
 fn decode_err(what: &str) -> sqlx::Error {
@@ -182,7 +183,10 @@ pub async fn installments(db: &Db, agreement: &AgreementRow) -> Result<Vec<Insta
 }
 
 /// One `agreement_installments` row (number, due_date, amount_minor, paid_minor), parsed.
-pub(super) fn installment_from(row: &AnyRow, currency: crate::domain::money::Currency) -> Result<InstallmentRow, sqlx::Error> {
+pub(super) fn installment_from(
+    row: &AnyRow,
+    currency: crate::domain::money::Currency,
+) -> Result<InstallmentRow, sqlx::Error> {
     let number: i64 = row.try_get("number")?;
     Ok(InstallmentRow {
         number: u32::try_from(number).map_err(|_| decode_err("installment number"))?,

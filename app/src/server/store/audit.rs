@@ -71,7 +71,12 @@ where
     append_by(executor, viewer, actor, entry).await
 }
 
-pub async fn append_by<'c, E>(executor: E, viewer: &Viewer, actor: Actor<'_>, entry: Entry<'_>) -> Result<(), sqlx::Error>
+pub async fn append_by<'c, E>(
+    executor: E,
+    viewer: &Viewer,
+    actor: Actor<'_>,
+    entry: Entry<'_>,
+) -> Result<(), sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {

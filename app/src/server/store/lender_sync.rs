@@ -73,7 +73,11 @@ fn where_clause(filter: &SyncFilter) -> (String, Vec<Arg>) {
     if let Some(after) = filter.after {
         push(
             "(t.updated_at > ? OR (t.updated_at = ? AND t.id > ?))",
-            vec![Arg::Int(after.updated_at), Arg::Int(after.updated_at), Arg::Int(after.id)],
+            vec![
+                Arg::Int(after.updated_at),
+                Arg::Int(after.updated_at),
+                Arg::Int(after.id),
+            ],
             &mut args,
         );
     }

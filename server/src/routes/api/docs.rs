@@ -25,6 +25,21 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Escapes `text` and sets its `backquoted` spans (Markdown code, as the descriptions use it) as code.
+fn prose(text: &str) -> String {
+    escape(text)
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect()
+}
+
 fn text<'a>(value: &'a Value, key: &str) -> &'a str {
     value.get(key).and_then(Value::as_str).unwrap_or_default()
 }
@@ -35,11 +50,19 @@ fn type_of(schema: &Value) -> String {
         let name = reference.rsplit('/').next().unwrap_or(reference);
         return format!("<a href=\"#schema-{0}\">{0}</a>", escape(name));
     }
-    if let Some(variants) = schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Value::as_array) {
+    if let Some(variants) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
         return variants.iter().map(type_of).collect::<Vec<_>>().join(" or ");
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let values: Vec<String> = values.iter().filter_map(Value::as_str).map(|v| format!("<code>{}</code>", escape(v))).collect();
+        let values: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|v| format!("<code>{}</code>", escape(v)))
+            .collect();
         return format!("one of {}", values.join(", "));
     }
     let kind = match schema.get("type") {
@@ -75,7 +98,7 @@ fn properties_table(out: &mut String, schema: &Value) {
             escape(name),
             type_of(property),
             if required.contains(&name.as_str()) { "yes" } else { "no" },
-            escape(text(property, "description"))
+            prose(text(property, "description"))
         );
     }
     out.push_str("</tbody></table>");
@@ -89,7 +112,7 @@ fn operation_section(out: &mut String, method: &str, path: &str, operation: &Val
         escape(&method.to_uppercase()),
         escape(path),
         escape(text(operation, "summary")),
-        escape(text(operation, "description")),
+        prose(text(operation, "description")),
         id = escape(id),
     );
     let scopes: Vec<String> = operation
@@ -112,7 +135,7 @@ fn operation_section(out: &mut String, method: &str, path: &str, operation: &Val
                 escape(text(parameter, "name")),
                 escape(text(parameter, "in")),
                 parameter.get("schema").map(type_of).unwrap_or_default(),
-                escape(text(parameter, "description"))
+                prose(text(parameter, "description"))
             );
         }
         out.push_str("</tbody></table>");
@@ -135,7 +158,7 @@ fn operation_section(out: &mut String, method: &str, path: &str, operation: &Val
                 "<li><code>{}</code> {}: {}</li>",
                 escape(status),
                 schema,
-                escape(text(response, "description"))
+                prose(text(response, "description"))
             );
         }
     }
@@ -155,13 +178,13 @@ pub async fn reference_page() -> Html<String> {
          <p>The machine-readable description is <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI {openapi}).</p>",
         title = escape(text(info, "title")),
         version = escape(text(info, "version")),
-        description = escape(text(info, "description")),
+        description = prose(text(info, "description")),
         openapi = escape(text(doc, "openapi")),
     );
     let _ = write!(
         out,
         "<h2 id=\"authentication\">Authentication</h2><p>{}</p><pre>curl -X PUT https://HOST/api/v1/accounts/CL-2026-000901 \\\n  -H 'Authorization: Bearer rdk_...' -H 'Content-Type: application/json' \\\n  -d @account.json</pre>",
-        escape(doc.pointer("/components/securitySchemes/bearer/description").and_then(Value::as_str).unwrap_or_default())
+        prose(doc.pointer("/components/securitySchemes/bearer/description").and_then(Value::as_str).unwrap_or_default())
     );
     out.push_str("<h2 id=\"operations\">Operations</h2>");
     if let Some(paths) = doc["paths"].as_object() {
@@ -180,7 +203,7 @@ pub async fn reference_page() -> Html<String> {
             escape(&kind.type_uri()),
             escape(kind.title()),
             kind.status(),
-            escape(kind.explanation())
+            prose(kind.explanation())
         );
     }
     out.push_str("</dl><h2 id=\"schemas\">Schemas</h2>");
@@ -190,7 +213,7 @@ pub async fn reference_page() -> Html<String> {
                 out,
                 "<section id=\"schema-{0}\"><h3>{0}</h3><p>{1}</p>",
                 escape(name),
-                escape(text(schema, "description"))
+                prose(text(schema, "description"))
             );
             if schema.get("properties").is_some() {
                 properties_table(&mut out, schema);
@@ -202,4 +225,31 @@ pub async fn reference_page() -> Html<String> {
     }
     out.push_str("</main></body></html>");
     Html(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_escaped_and_backquoted_spans_become_code() {
+        assert_eq!(
+            prose("send `Bearer <key>` & wait"),
+            "send <code>Bearer &lt;key&gt;</code> &amp; wait"
+        );
+        assert_eq!(prose("no code here"), "no code here");
+    }
+
+    #[test]
+    fn schema_types_read_as_words_with_links_to_named_schemas() {
+        let schema = serde_json::json!({ "type": "array", "items": { "$ref": "#/components/schemas/FieldProblem" } });
+        assert_eq!(
+            type_of(&schema),
+            "array of <a href=\"#schema-FieldProblem\">FieldProblem</a>"
+        );
+        assert_eq!(
+            type_of(&serde_json::json!({ "type": ["string", "null"] })),
+            "string or null"
+        );
+    }
 }

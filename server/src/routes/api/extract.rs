@@ -43,7 +43,11 @@ pub struct Caller<S> {
 }
 
 fn viewer_of(parts: &Parts) -> Viewer {
-    parts.extensions.get::<Viewer>().cloned().unwrap_or_else(Viewer::anonymous)
+    parts
+        .extensions
+        .get::<Viewer>()
+        .cloned()
+        .unwrap_or_else(Viewer::anonymous)
 }
 
 impl<S: RequiredScope> FromRequestParts<AppState> for Caller<S> {
@@ -86,7 +90,12 @@ impl<S: RequiredScope> FromRequestParts<AppState> for Caller<S> {
 pub struct ApiJson<T, const LIMIT: usize>(pub T);
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
@@ -109,7 +118,10 @@ fn shape_problem(path: &str, message: &str) -> FieldProblem {
         let at_key = path.rsplit('.').next() == Some(name);
         ("field_unknown", if at_key { path.to_owned() } else { join(name) })
     } else if message.starts_with("missing field") {
-        ("field_missing", quoted_name(message).map_or_else(|| path.to_owned(), join))
+        (
+            "field_missing",
+            quoted_name(message).map_or_else(|| path.to_owned(), join),
+        )
     } else {
         ("type_invalid", path.to_owned())
     };
@@ -163,8 +175,8 @@ impl<T: DeserializeOwned, S: Send + Sync, const LIMIT: usize> FromRequest<S> for
         let bytes = axum::body::to_bytes(request.into_body(), LIMIT)
             .await
             .map_err(|_| too_large)?;
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| ApiError::MalformedBody("The body is not valid UTF-8.".into()))?;
+        let text =
+            std::str::from_utf8(&bytes).map_err(|_| ApiError::MalformedBody("The body is not valid UTF-8.".into()))?;
         parse_json(text).map(ApiJson)
     }
 }
@@ -227,7 +239,12 @@ mod tests {
 
     #[test]
     fn broken_json_is_malformed_not_invalid() {
-        for text in [r#"{"inner":"#, "", r#"{"inner":{"amount":1}} trailing"#, r#"{"inner":{"amount":1,}}"#] {
+        for text in [
+            r#"{"inner":"#,
+            "",
+            r#"{"inner":{"amount":1}} trailing"#,
+            r#"{"inner":{"amount":1,}}"#,
+        ] {
             assert!(
                 matches!(parse_json::<Outer>(text), Err(ApiError::MalformedBody(_))),
                 "{text:?}"

@@ -6,8 +6,10 @@ mod docs;
 mod extract;
 pub mod openapi;
 
-use app::server::lender::placement::{self, AccountPlacement, AccountResource, BatchRequest, BatchResponse, Placement, PlacementOutcome};
 use app::server::lender::payments::{self, PaymentRequest, PaymentResource};
+use app::server::lender::placement::{
+    self, AccountPlacement, AccountResource, BatchRequest, BatchResponse, Placement, PlacementOutcome,
+};
 use app::server::lender::problem::Problem;
 use app::server::lender::sync::{self, AgreementPage, ListQuery, ProposalPage};
 use app::server::lender::ApiError;

@@ -4,13 +4,15 @@
 
 use std::sync::OnceLock;
 
+use app::server::lender::payments::{AppliedShare, PaymentRequest, PaymentResource};
 use app::server::lender::placement::{
     AccountPlacement, AccountResource, BatchItem, BatchItemResult, BatchRequest, BatchResponse, BorrowerPlacement,
     BorrowerResource, ItemOutcome, PlacementOutcome,
 };
-use app::server::lender::payments::{AppliedShare, PaymentRequest, PaymentResource};
 use app::server::lender::problem::{Problem, ProblemKind};
-use app::server::lender::sync::{AgreementPage, AgreementResource, InstallmentResource, ProposalPage, ProposalResource};
+use app::server::lender::sync::{
+    AgreementPage, AgreementResource, InstallmentResource, ProposalPage, ProposalResource,
+};
 use app::server::lender::{FieldProblem, Scope};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -72,16 +74,25 @@ fn problem_response(kind: ProblemKind, when: &str) -> Value {
 /// The problems every operation may answer, by whether it reads a JSON body.
 fn common_problems(reads_body: bool) -> Vec<(ProblemKind, &'static str)> {
     let mut list = vec![
-        (ProblemKind::Unauthenticated, "no API key, or an unknown or revoked one."),
+        (
+            ProblemKind::Unauthenticated,
+            "no API key, or an unknown or revoked one.",
+        ),
         (ProblemKind::Forbidden, "the key lacks the scope this operation needs."),
-        (ProblemKind::Validation, "every rule the request broke, each with its field."),
+        (
+            ProblemKind::Validation,
+            "every rule the request broke, each with its field.",
+        ),
         (ProblemKind::Internal, "a failure on our side."),
     ];
     if reads_body {
         list.extend([
             (ProblemKind::MalformedBody, "the body is not JSON, or not UTF-8."),
             (ProblemKind::PayloadTooLarge, "the body is over this operation's limit."),
-            (ProblemKind::UnsupportedMediaType, "the body is not sent as application/json."),
+            (
+                ProblemKind::UnsupportedMediaType,
+                "the body is not sent as application/json.",
+            ),
         ]);
     }
     list
@@ -109,10 +120,14 @@ pub fn document() -> &'static Value {
         });
         if let Some(paths) = doc["paths"].as_object_mut() {
             for item in paths.values_mut() {
-                let Some(operations) = item.as_object_mut() else { continue };
+                let Some(operations) = item.as_object_mut() else {
+                    continue;
+                };
                 for operation in operations.values_mut() {
                     let reads_body = operation.get("requestBody").is_some();
-                    let Some(responses) = operation["responses"].as_object_mut() else { continue };
+                    let Some(responses) = operation["responses"].as_object_mut() else {
+                        continue;
+                    };
                     for (kind, when) in common_problems(reads_body) {
                         responses
                             .entry(kind.status().to_string())
