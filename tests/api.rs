@@ -102,6 +102,19 @@ fn problem(answer: &Answer, status: u16) -> Value {
     problem
 }
 
+/// Asserts a problem document with `status` naming exactly these (field, code) pairs.
+fn assert_faults(answer: &Answer, status: u16, expected: &[(&str, &str)]) {
+    assert_eq!(faults(&problem(answer, status)), pairs(expected), "{}", answer.text);
+}
+
+async fn put(app: &TestApp, key: &str, path: &str, body: &Value) -> Answer {
+    call(app, Method::PUT, path, key, body).await
+}
+
+async fn pay(app: &TestApp, key: &str, body: &Value) -> Answer {
+    call(app, Method::POST, "/api/v1/payments", key, body).await
+}
+
 /// The (field, code) pairs a problem lists, sorted.
 fn faults(problem: &Value) -> Vec<(String, String)> {
     let mut list: Vec<(String, String)> = problem["errors"]
@@ -144,6 +157,30 @@ async fn text(app: &TestApp, sql: &str) -> Option<String> {
     value
 }
 
+/// A server with demo data on a fresh PostgreSQL database; `None` (after a loud notice) when
+/// PostgreSQL is not configured for the tests.
+async fn postgres_app() -> Option<TestApp> {
+    let url = fresh_database(Backend::Postgres).await?;
+    Some(TestApp::spawn_with(&url, &[]).await)
+}
+
+/// Two tests running `$check` against a fresh server: one on SQLite, one on PostgreSQL.
+macro_rules! on_both_backends {
+    ($check:ident => $sqlite:ident, $postgres:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $check(TestApp::spawn().await).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            if let Some(app) = postgres_app().await {
+                $check(app).await;
+            }
+        }
+    };
+}
+
 /// A new borrower's account as a lender places it.
 fn placement(principal: i64, phone: &str) -> Value {
     json!({
@@ -184,6 +221,15 @@ fn payment(reference: &str, agreement: &str, amount: i64) -> Value {
         "currency": "CNY",
         "paid_on": TODAY
     })
+}
+
+/// What has been paid against every schedule (SUM is NUMERIC on PostgreSQL: cast it back).
+async fn paid_in_total(app: &TestApp) -> i64 {
+    scalar(
+        app,
+        "SELECT CAST(SUM(paid_minor) AS BIGINT) FROM agreement_installments",
+    )
+    .await
 }
 
 async fn count_accounts(app: &TestApp) -> i64 {
@@ -246,7 +292,7 @@ async fn a_placed_account_is_created_once_updated_on_change_and_its_borrower_can
     let app = TestApp::spawn().await;
     let key = create_key(&app, "jinhai-sync", "accounts:write");
     let path = "/api/v1/accounts/CL-2026-000901";
-    let created = call(&app, Method::PUT, path, &key, &placement(500_000, "13900000009")).await;
+    let created = put(&app, &key, path, &placement(500_000, "13900000009")).await;
     assert_eq!(created.status, 201, "{}", created.text);
     assert_eq!(created.content_type, "application/json");
     let body = created.json();
@@ -255,7 +301,7 @@ async fn a_placed_account_is_created_once_updated_on_change_and_its_borrower_can
     assert_eq!(body["total_minor"], 515_000);
     assert_eq!(body["borrower"]["phone"], "13900000009");
 
-    let replay = call(&app, Method::PUT, path, &key, &placement(500_000, "13900000009")).await;
+    let replay = put(&app, &key, path, &placement(500_000, "13900000009")).await;
     assert_eq!(replay.status, 200, "{}", replay.text);
     assert_eq!(replay.json()["outcome"], "unchanged");
     assert_eq!(
@@ -267,7 +313,7 @@ async fn a_placed_account_is_created_once_updated_on_change_and_its_borrower_can
         1
     );
 
-    let updated = call(&app, Method::PUT, path, &key, &placement(450_000, "13900000009")).await;
+    let updated = put(&app, &key, path, &placement(450_000, "13900000009")).await;
     assert_eq!(updated.status, 200, "{}", updated.text);
     assert_eq!(updated.json()["outcome"], "updated");
     assert_eq!(
@@ -319,7 +365,7 @@ async fn every_problem_of_a_placement_is_listed_at_once_and_nothing_is_written()
         "as_of": "2027-01-01",
         "borrower": { "full_name": "", "phone": "12-34", "date_of_birth": "1850-01-01", "email": "nope" }
     });
-    let answer = call(&app, Method::PUT, "/api/v1/accounts/cl-lower", &key, &everything_wrong).await;
+    let answer = put(&app, &key, "/api/v1/accounts/cl-lower", &everything_wrong).await;
     let refused = problem(&answer, 422);
     assert_eq!(
         faults(&refused),
@@ -343,20 +389,14 @@ async fn every_problem_of_a_placement_is_listed_at_once_and_nothing_is_written()
     nothing_owed["interest_minor"] = json!(0);
     nothing_owed["fees_minor"] = json!(0);
     nothing_owed["oldest_unpaid_due"] = json!("2026-12-01");
-    let answer = call(
-        &app,
-        Method::PUT,
-        "/api/v1/accounts/CL-2026-000902",
-        &key,
-        &nothing_owed,
-    )
-    .await;
-    assert_eq!(
-        faults(&problem(&answer, 422)),
-        pairs(&[
+    let answer = put(&app, &key, "/api/v1/accounts/CL-2026-000902", &nothing_owed).await;
+    assert_faults(
+        &answer,
+        422,
+        &[
             ("principal_minor", "balance_zero"),
-            ("oldest_unpaid_due", "due_after_as_of")
-        ])
+            ("oldest_unpaid_due", "due_after_as_of"),
+        ],
     );
     assert_eq!(count_accounts(&app).await, before);
     assert_eq!(
@@ -375,11 +415,10 @@ async fn placements_that_contradict_stored_people_or_currency_are_conflicts() {
         body
     };
     // Same phone and date of birth: the new account joins the known borrower.
-    let joined = call(
+    let joined = put(
         &app,
-        Method::PUT,
-        "/api/v1/accounts/NEW-0001",
         &key,
+        "/api/v1/accounts/NEW-0001",
         &li_wei("13800000001", "1988-03-14", "li.wei@example.cn"),
     )
     .await;
@@ -421,12 +460,12 @@ async fn placements_that_contradict_stored_people_or_currency_are_conflicts() {
     for (reference, mut body, field, code) in cases {
         if code == "currency_change" {
             // Placed in CNY first, then sent again in USD.
-            let first = call(&app, Method::PUT, &format!("/api/v1/accounts/{reference}"), &key, &body).await;
+            let first = put(&app, &key, &format!("/api/v1/accounts/{reference}"), &body).await;
             assert_eq!(first.status, 201, "{}", first.text);
             body["currency"] = json!("USD");
         }
         let before = count_accounts(&app).await;
-        let answer = call(&app, Method::PUT, &format!("/api/v1/accounts/{reference}"), &key, &body).await;
+        let answer = put(&app, &key, &format!("/api/v1/accounts/{reference}"), &body).await;
         let conflict = problem(&answer, 409);
         assert_eq!(faults(&conflict), pairs(&[(field, code)]), "{reference}");
         assert_eq!(count_accounts(&app).await, before, "{reference}");
@@ -486,7 +525,7 @@ async fn a_batch_applies_good_items_and_reports_each_refused_one_by_index(app: T
     let item = json!({ "external_ref": "BATCH-9999", "account": placement(100_000, "13900000029") });
     let too_many = json!({ "items": vec![item; 1_001] });
     let answer = call(&app, Method::POST, "/api/v1/accounts:batch", &key, &too_many).await;
-    assert_eq!(faults(&problem(&answer, 422)), pairs(&[("items", "batch_size")]));
+    assert_faults(&answer, 422, &[("items", "batch_size")]);
     let answer = call(
         &app,
         Method::POST,
@@ -495,25 +534,18 @@ async fn a_batch_applies_good_items_and_reports_each_refused_one_by_index(app: T
         &json!({ "items": [] }),
     )
     .await;
-    assert_eq!(faults(&problem(&answer, 422)), pairs(&[("items", "batch_size")]));
+    assert_faults(&answer, 422, &[("items", "batch_size")]);
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM accounts WHERE reference = 'BATCH-9999'").await,
         0
     );
 }
 
-#[tokio::test]
-async fn a_batch_applies_good_items_and_reports_each_refused_one_on_sqlite() {
-    a_batch_applies_good_items_and_reports_each_refused_one_by_index(TestApp::spawn().await).await;
-}
-
-#[tokio::test]
-async fn a_batch_applies_good_items_and_reports_each_refused_one_on_postgres() {
-    let Some(url) = fresh_database(Backend::Postgres).await else {
-        return;
-    };
-    a_batch_applies_good_items_and_reports_each_refused_one_by_index(TestApp::spawn_with(&url, &[]).await).await;
-}
+on_both_backends!(
+    a_batch_applies_good_items_and_reports_each_refused_one_by_index =>
+    a_batch_applies_good_items_and_reports_each_refused_one_on_sqlite,
+    a_batch_applies_good_items_and_reports_each_refused_one_on_postgres
+);
 
 /// A raw request body with a content type, for input no JSON serializer would produce.
 async fn raw(
@@ -531,6 +563,18 @@ async fn raw(
     send(builder).await
 }
 
+/// What a bad request is, its method, path, content type and body, the status it must get, and
+/// the (field, code) its problem must name, if any.
+type BadRequest<'a> = (
+    &'a str,
+    Method,
+    &'a str,
+    Option<&'a str>,
+    Vec<u8>,
+    u16,
+    Option<(&'a str, &'a str)>,
+);
+
 #[tokio::test]
 async fn bad_input_of_every_kind_is_a_4xx_problem_and_changes_nothing() {
     let app = TestApp::spawn().await;
@@ -540,7 +584,7 @@ async fn bad_input_of_every_kind_is_a_4xx_problem_and_changes_nothing() {
     let account_path = "/api/v1/accounts/CL-2026-000903";
     let good = placement(500_000, "13900000030").to_string();
     let with = |from: &str, to: &str| good.replacen(from, to, 1).into_bytes();
-    let cases: Vec<(&str, Method, &str, Option<&str>, Vec<u8>, u16, Option<(&str, &str)>)> = vec![
+    let cases: Vec<BadRequest> = vec![
         ("malformed JSON", Method::PUT, account_path, json, br#"{"lender_name":"#.to_vec(), 400, None),
         ("empty body", Method::PUT, account_path, json, Vec::new(), 400, None),
         ("trailing garbage", Method::PUT, account_path, json, [good.as_bytes(), b"}"].concat(), 400, None),
@@ -569,10 +613,7 @@ async fn bad_input_of_every_kind_is_a_4xx_problem_and_changes_nothing() {
         }
     }
     let unknown_query = get(&app, "/api/v1/proposals?colour=red", &key).await;
-    assert_eq!(
-        faults(&problem(&unknown_query, 422)),
-        pairs(&[("colour", "field_unknown")])
-    );
+    assert_faults(&unknown_query, 422, &[("colour", "field_unknown")]);
     let unknown_get = get(&app, "/api/v1/accounts", &key).await;
     problem(&unknown_get, 404);
     // A browser on another site cannot write through the API, even with a key.
@@ -664,96 +705,43 @@ async fn a_payment_is_recorded_once_and_a_replay_answers_exactly_the_first_reply
     let app = TestApp::spawn().await;
     let key = create_key(&app, "jinhai-payments", "payments:write");
     let reference = agreement(&app, LI_WEI_ACCOUNT, "6", "2026-12-10").await;
-    let first = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-0001", &reference, 100_000),
-    )
-    .await;
+    let first = pay(&app, &key, &payment("PAY-0001", &reference, 100_000)).await;
     assert_eq!(first.status, 201, "{}", first.text);
     let body = first.json();
     assert_eq!(body["agreement_reference"], reference.as_str());
     assert_eq!(body["applied"], json!([{ "installment": 1, "amount_minor": 100_000 }]));
     assert_eq!(body["agreement_status"], "active");
-    let replay = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-0001", &reference, 100_000),
-    )
-    .await;
+    let replay = pay(&app, &key, &payment("PAY-0001", &reference, 100_000)).await;
     assert_eq!((replay.status, replay.text.as_str()), (201, first.text.as_str()));
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payments").await, 1);
-    assert_eq!(
-        scalar(
-            &app,
-            "SELECT CAST(SUM(paid_minor) AS BIGINT) FROM agreement_installments"
-        )
-        .await,
-        100_000
-    );
+    assert_eq!(paid_in_total(&app).await, 100_000);
 
-    let reused = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-0001", &reference, 200_000),
-    )
-    .await;
-    assert_eq!(
-        faults(&problem(&reused, 409)),
-        pairs(&[("payment_reference", "reference_reused")])
-    );
+    let reused = pay(&app, &key, &payment("PAY-0001", &reference, 200_000)).await;
+    assert_faults(&reused, 409, &[("payment_reference", "reference_reused")]);
 
     let everything_wrong = json!({
         "payment_reference": " ", "agreement_reference": "", "amount_minor": 0, "currency": "XYZ", "paid_on": "2026-12-02"
     });
-    let answer = call(&app, Method::POST, "/api/v1/payments", &key, &everything_wrong).await;
-    assert_eq!(
-        faults(&problem(&answer, 422)),
-        pairs(&[
+    let answer = pay(&app, &key, &everything_wrong).await;
+    assert_faults(
+        &answer,
+        422,
+        &[
             ("payment_reference", "reference_invalid"),
             ("agreement_reference", "required"),
             ("amount_minor", "amount_invalid"),
             ("currency", "currency_unknown"),
             ("paid_on", "date_in_future"),
-        ])
+        ],
     );
-    let unknown = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-0002", "AG-20261201-NOPE22", 1),
-    )
-    .await;
-    assert_eq!(
-        faults(&problem(&unknown, 422)),
-        pairs(&[("agreement_reference", "agreement_unknown")])
-    );
+    let unknown = pay(&app, &key, &payment("PAY-0002", "AG-20261201-NOPE22", 1)).await;
+    assert_faults(&unknown, 422, &[("agreement_reference", "agreement_unknown")]);
     let mut dollars = payment("PAY-0002", &reference, 1_000);
     dollars["currency"] = json!("USD");
-    let answer = call(&app, Method::POST, "/api/v1/payments", &key, &dollars).await;
-    assert_eq!(
-        faults(&problem(&answer, 422)),
-        pairs(&[("currency", "currency_mismatch")])
-    );
-    let too_much = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-0002", &reference, 99_999_999),
-    )
-    .await;
-    assert_eq!(
-        faults(&problem(&too_much, 422)),
-        pairs(&[("amount_minor", "payment_exceeds_remaining")])
-    );
+    let answer = pay(&app, &key, &dollars).await;
+    assert_faults(&answer, 422, &[("currency", "currency_mismatch")]);
+    let too_much = pay(&app, &key, &payment("PAY-0002", &reference, 99_999_999)).await;
+    assert_faults(&too_much, 422, &[("amount_minor", "payment_exceeds_remaining")]);
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM payments").await,
         1,
@@ -762,28 +750,11 @@ async fn a_payment_is_recorded_once_and_a_replay_answers_exactly_the_first_reply
 
     // A refusal is not stored: the corrected payment may reuse its reference.
     let rest = 1_301_450 - 100_000;
-    let settled = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-0002", &reference, rest),
-    )
-    .await;
+    let settled = pay(&app, &key, &payment("PAY-0002", &reference, rest)).await;
     assert_eq!(settled.status, 201, "{}", settled.text);
     assert_eq!(settled.json()["agreement_status"], "completed");
-    let after = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-0003", &reference, 1),
-    )
-    .await;
-    assert_eq!(
-        faults(&problem(&after, 409)),
-        pairs(&[("agreement_reference", "agreement_not_active")])
-    );
+    let after = pay(&app, &key, &payment("PAY-0003", &reference, 1)).await;
+    assert_faults(&after, 409, &[("agreement_reference", "agreement_not_active")]);
     let audited = scalar(
         &app,
         "SELECT COUNT(*) FROM audit_log WHERE action = 'payment.recorded' AND actor_role = 'api_key' \
@@ -798,20 +769,13 @@ async fn concurrent_replays_have_one_effect(app: TestApp) {
     let key = create_key(&app, "jinhai-sync", ALL_SCOPES);
     let reference = agreement(&app, LI_WEI_ACCOUNT, "6", "2026-12-10").await;
     let body = payment("PAY-RACE-1", &reference, 50_000);
-    let attempts = (0..12).map(|_| call(&app, Method::POST, "/api/v1/payments", &key, &body));
+    let attempts = (0..12).map(|_| pay(&app, &key, &body));
     let answers = futures::future::join_all(attempts).await;
     for answer in &answers {
         assert_eq!((answer.status, answer.text.as_str()), (201, answers[0].text.as_str()));
     }
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payments").await, 1);
-    assert_eq!(
-        scalar(
-            &app,
-            "SELECT CAST(SUM(paid_minor) AS BIGINT) FROM agreement_installments"
-        )
-        .await,
-        50_000
-    );
+    assert_eq!(paid_in_total(&app).await, 50_000);
 
     let account = placement(800_000, "13900000050");
     let puts = (0..8).map(|_| call(&app, Method::PUT, "/api/v1/accounts/RACE-0001", &key, &account));
@@ -832,18 +796,11 @@ async fn concurrent_replays_have_one_effect(app: TestApp) {
     );
 }
 
-#[tokio::test]
-async fn concurrent_replays_of_a_payment_and_a_placement_have_one_effect_on_sqlite() {
-    concurrent_replays_have_one_effect(TestApp::spawn().await).await;
-}
-
-#[tokio::test]
-async fn concurrent_replays_of_a_payment_and_a_placement_have_one_effect_on_postgres() {
-    let Some(url) = fresh_database(Backend::Postgres).await else {
-        return;
-    };
-    concurrent_replays_have_one_effect(TestApp::spawn_with(&url, &[]).await).await;
-}
+on_both_backends!(
+    concurrent_replays_have_one_effect =>
+    concurrent_replays_of_a_payment_and_a_placement_have_one_effect_on_sqlite,
+    concurrent_replays_of_a_payment_and_a_placement_have_one_effect_on_postgres
+);
 
 fn items(answer: &Answer) -> Vec<Value> {
     assert_eq!(answer.status, 200, "{}", answer.text);
@@ -905,14 +862,7 @@ async fn proposals_and_agreements_page_by_cursor_filter_and_sync_incrementally(a
         .expect("updated_at")
         .to_owned();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let paid = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-SYNC-1", &first, 10_000),
-    )
-    .await;
+    let paid = pay(&app, &key, &payment("PAY-SYNC-1", &first, 10_000)).await;
     assert_eq!(paid.status, 201, "{}", paid.text);
     let since = synced_up_to.replace('+', "%2B");
     let changed = items(&get(&app, &format!("/api/v1/agreements?updated_since={since}"), &key).await);
@@ -931,32 +881,26 @@ async fn proposals_and_agreements_page_by_cursor_filter_and_sync_incrementally(a
         &key,
     )
     .await;
-    assert_eq!(
-        faults(&problem(&bad, 422)),
-        pairs(&[
+    assert_faults(
+        &bad,
+        422,
+        &[
             ("status", "status_unknown"),
             ("account", "reference_invalid"),
             ("updated_since", "timestamp_invalid"),
             ("limit", "limit_invalid"),
             ("cursor", "cursor_invalid"),
-        ])
+        ],
     );
     let over = get(&app, "/api/v1/proposals?limit=201", &key).await;
-    assert_eq!(faults(&problem(&over, 422)), pairs(&[("limit", "limit_invalid")]));
+    assert_faults(&over, 422, &[("limit", "limit_invalid")]);
 }
 
-#[tokio::test]
-async fn proposals_and_agreements_page_and_sync_on_sqlite() {
-    proposals_and_agreements_page_by_cursor_filter_and_sync_incrementally(TestApp::spawn().await).await;
-}
-
-#[tokio::test]
-async fn proposals_and_agreements_page_and_sync_on_postgres() {
-    let Some(url) = fresh_database(Backend::Postgres).await else {
-        return;
-    };
-    proposals_and_agreements_page_by_cursor_filter_and_sync_incrementally(TestApp::spawn_with(&url, &[]).await).await;
-}
+on_both_backends!(
+    proposals_and_agreements_page_by_cursor_filter_and_sync_incrementally =>
+    proposals_and_agreements_page_and_sync_on_sqlite,
+    proposals_and_agreements_page_and_sync_on_postgres
+);
 
 async fn openapi(app: &TestApp) -> Value {
     let answer = send(request(app, Method::GET, "/api/v1/openapi.json", None)).await;
@@ -1075,28 +1019,20 @@ async fn real_answers_match_the_schemas_the_document_gives_for_them() {
     let doc = openapi(&app).await;
     let key = create_key(&app, "jinhai-sync", ALL_SCOPES);
     let put_path = "/api/v1/accounts/{external_ref}";
-    let created = call(
+    let created = put(
         &app,
-        Method::PUT,
-        "/api/v1/accounts/CL-2026-000905",
         &key,
+        "/api/v1/accounts/CL-2026-000905",
         &placement(1, "13900000060"),
     )
     .await;
     conforms(&doc, "put", put_path, 201, "application/json", &created.json());
     let mut no_email = placement(2, "13900000060");
     no_email["borrower"]["email"] = Value::Null;
-    let updated = call(&app, Method::PUT, "/api/v1/accounts/CL-2026-000905", &key, &no_email).await;
+    let updated = put(&app, &key, "/api/v1/accounts/CL-2026-000905", &no_email).await;
     assert_eq!(updated.json()["borrower"]["email"], Value::Null);
     conforms(&doc, "put", put_path, 200, "application/json", &updated.json());
-    let conflict = call(
-        &app,
-        Method::PUT,
-        "/api/v1/accounts/NEW-0005",
-        &key,
-        &placement(1, "13800000002"),
-    )
-    .await;
+    let conflict = put(&app, &key, "/api/v1/accounts/NEW-0005", &placement(1, "13800000002")).await;
     conforms(
         &doc,
         "put",
@@ -1105,7 +1041,7 @@ async fn real_answers_match_the_schemas_the_document_gives_for_them() {
         "application/problem+json",
         &problem(&conflict, 409),
     );
-    let invalid = call(&app, Method::PUT, "/api/v1/accounts/x", &key, &json!({})).await;
+    let invalid = put(&app, &key, "/api/v1/accounts/x", &json!({})).await;
     conforms(
         &doc,
         "put",
@@ -1130,14 +1066,7 @@ async fn real_answers_match_the_schemas_the_document_gives_for_them() {
     );
 
     let reference = agreement(&app, LI_WEI_ACCOUNT, "6", "2026-12-10").await;
-    let paid = call(
-        &app,
-        Method::POST,
-        "/api/v1/payments",
-        &key,
-        &payment("PAY-SCHEMA", &reference, 5_000),
-    )
-    .await;
+    let paid = pay(&app, &key, &payment("PAY-SCHEMA", &reference, 5_000)).await;
     conforms(&doc, "post", "/api/v1/payments", 201, "application/json", &paid.json());
     let unauthenticated = send(request(&app, Method::POST, "/api/v1/payments", None).json(&json!({}))).await;
     conforms(
@@ -1309,9 +1238,9 @@ async fn hostile_values_in_every_field_get_a_problem_never_a_5xx() {
                 // Every byte of the reference travels percent-encoded, as a client library would send it.
                 let reference: String = a.bytes().map(|b| format!("%{b:02X}")).collect();
                 vec![
-                    call(&app, Method::PUT, &format!("/api/v1/accounts/X{reference}"), &key, &account).await,
+                    put(&app, &key, &format!("/api/v1/accounts/X{reference}"), &account).await,
                     call(&app, Method::POST, "/api/v1/accounts:batch", &key, &json!({ "items": [{ "external_ref": c, "account": account }] })).await,
-                    call(&app, Method::POST, "/api/v1/payments", &key, &json!({
+                    pay(&app, &key, &json!({
                         "payment_reference": a, "agreement_reference": b, "amount_minor": m, "currency": c, "paid_on": d
                     })).await,
                     send(request(&app, Method::GET, "/api/v1/agreements", Some(&key)).query(&[("status", &a), ("account", &b), ("updated_since", &c), ("limit", &d), ("cursor", &a)])).await,

@@ -154,6 +154,24 @@ pub fn parse_scopes(list: &str) -> Result<Vec<Scope>, KeyCommandError> {
     Ok(scopes)
 }
 
+/// Records what an operator command did to a key, the command being the actor.
+async fn audit_key_command(
+    tx: &mut crate::server::db::Tx,
+    command: &str,
+    action: &str,
+    key_id: i64,
+    detail: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let entry = Entry {
+        action,
+        subject_kind: "api_key",
+        subject_id: key_id.to_string(),
+        detail,
+    };
+    let viewer = super::operator_viewer(command);
+    audit::append_by(&mut **tx, &viewer, Actor::Operator { command }, entry).await
+}
+
 /// Creates a key and returns it with its id: the only time the key exists in clear.
 pub async fn create(db: &Db, name: &str, scopes: &[Scope]) -> Result<(i64, String), KeyCommandError> {
     let valid_name = (1..=64).contains(&name.len())
@@ -182,21 +200,10 @@ pub async fn create(db: &Db, name: &str, scopes: &[Scope]) -> Result<(i64, Strin
         scopes: &codes.join(" "),
     };
     let id = api_keys::insert(&mut *tx, &new_key).await.map_err(storage)?;
-    let entry = Entry {
-        action: "api_key.created",
-        subject_kind: "api_key",
-        subject_id: id.to_string(),
-        detail: serde_json::json!({ "name": name, "scopes": codes }),
-    };
-    let command = "api-key create";
-    audit::append_by(
-        &mut *tx,
-        &super::operator_viewer(command),
-        Actor::Operator { command },
-        entry,
-    )
-    .await
-    .map_err(storage)?;
+    let detail = serde_json::json!({ "name": name, "scopes": codes });
+    audit_key_command(&mut tx, "api-key create", "api_key.created", id, detail)
+        .await
+        .map_err(storage)?;
     tx.commit().await.map_err(storage)?;
     Ok((id, key))
 }
@@ -209,21 +216,10 @@ pub async fn revoke(db: &Db, name: Option<&str>, id: Option<i64>) -> Result<KeyS
         .await
         .map_err(storage)?
         .ok_or(KeyCommandError::NoSuchKey)?;
-    let entry = Entry {
-        action: "api_key.revoked",
-        subject_kind: "api_key",
-        subject_id: row.id.to_string(),
-        detail: serde_json::json!({ "name": row.name }),
-    };
-    let command = "api-key revoke";
-    audit::append_by(
-        &mut *tx,
-        &super::operator_viewer(command),
-        Actor::Operator { command },
-        entry,
-    )
-    .await
-    .map_err(storage)?;
+    let detail = serde_json::json!({ "name": row.name });
+    audit_key_command(&mut tx, "api-key revoke", "api_key.revoked", row.id, detail)
+        .await
+        .map_err(storage)?;
     tx.commit().await.map_err(storage)?;
     Ok(summary(row))
 }

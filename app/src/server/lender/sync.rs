@@ -128,78 +128,71 @@ fn decode_cursor(text: &str) -> Option<Position> {
     })
 }
 
-/// Parses the query; `status` must be one of `statuses` (stored codes).
+/// An optional parameter, parsed; one that is present but does not parse adds its problem.
+fn optional<T>(
+    text: Option<&str>,
+    parse: impl FnOnce(&str) -> Option<T>,
+    problem: (&str, &str, &str),
+    problems: &mut Vec<FieldProblem>,
+) -> Option<T> {
+    let parsed = parse(text?);
+    if parsed.is_none() {
+        let (field, code, message) = problem;
+        problems.push(FieldProblem::new(field, code, message));
+    }
+    parsed
+}
+
+/// Parses the query, every problem at once; `parse_status` gives the stored status code.
 fn filter_of(query: &ListQuery, parse_status: impl Fn(&str) -> Option<&'static str>) -> Result<SyncFilter, ApiError> {
     let mut problems = Vec::new();
-    let status = match query.status.as_deref() {
-        None => None,
-        Some(text) => {
-            let status = parse_status(text);
-            if status.is_none() {
-                problems.push(FieldProblem::new(
-                    "status",
-                    "status_unknown",
-                    "This status does not exist.",
-                ));
-            }
-            status
-        }
-    };
-    let account_reference = match query.account.as_deref() {
-        None => None,
-        Some(text) => {
-            let reference = parse_reference(text);
-            if reference.is_none() {
-                problems.push(FieldProblem::new(
-                    "account",
-                    "reference_invalid",
-                    "An account reference is 1 to 64 upper-case letters, digits, '-', '_' or '.'.",
-                ));
-            }
-            reference
-        }
-    };
-    let updated_since = match query.updated_since.as_deref() {
-        None => None,
-        Some(text) => {
-            let at = chrono::DateTime::parse_from_rfc3339(text)
+    let status = optional(
+        query.status.as_deref(),
+        parse_status,
+        ("status", "status_unknown", "This status does not exist."),
+        &mut problems,
+    );
+    let account_reference = optional(
+        query.account.as_deref(),
+        parse_reference,
+        (
+            "account",
+            "reference_invalid",
+            "An account reference is 1 to 64 upper-case letters, digits, '-', '_' or '.'.",
+        ),
+        &mut problems,
+    );
+    let updated_since = optional(
+        query.updated_since.as_deref(),
+        |text| {
+            chrono::DateTime::parse_from_rfc3339(text)
                 .ok()
-                .map(|t| t.timestamp_millis());
-            if at.is_none() {
-                problems.push(FieldProblem::new(
-                    "updated_since",
-                    "timestamp_invalid",
-                    "Give an RFC 3339 instant such as 2026-12-01T00:00:00Z.",
-                ));
-            }
-            at
-        }
-    };
-    let limit = match query.limit.as_deref() {
-        None => Some(DEFAULT_LIMIT),
-        Some(text) => text.parse::<u32>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)),
-    };
-    if limit.is_none() {
-        problems.push(FieldProblem::new(
-            "limit",
-            "limit_invalid",
-            format!("The limit is a whole number from 1 to {MAX_LIMIT}."),
-        ));
-    }
-    let after = match query.cursor.as_deref() {
-        None => None,
-        Some(text) => {
-            let position = decode_cursor(text);
-            if position.is_none() {
-                problems.push(FieldProblem::new(
-                    "cursor",
-                    "cursor_invalid",
-                    "Pass back the next_cursor of a previous page unchanged.",
-                ));
-            }
-            position
-        }
-    };
+                .map(|t| t.timestamp_millis())
+        },
+        (
+            "updated_since",
+            "timestamp_invalid",
+            "Give an RFC 3339 instant such as 2026-12-01T00:00:00Z.",
+        ),
+        &mut problems,
+    );
+    let limit_message = format!("The limit is a whole number from 1 to {MAX_LIMIT}.");
+    let limit = optional(
+        query.limit.as_deref(),
+        |text| text.parse::<u32>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)),
+        ("limit", "limit_invalid", &limit_message),
+        &mut problems,
+    );
+    let after = optional(
+        query.cursor.as_deref(),
+        decode_cursor,
+        (
+            "cursor",
+            "cursor_invalid",
+            "Pass back the next_cursor of a previous page unchanged.",
+        ),
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(ApiError::Invalid(problems));
     }
