@@ -433,13 +433,7 @@ async fn upsert(
         }
         None => match users::by_login(&mut *conn, &wanted.phone).await? {
             Some((id, Role::Borrower)) => users::borrower(&mut *conn, id).await?,
-            Some(_) => {
-                return refusal(
-                    "borrower.phone",
-                    "phone_taken",
-                    "This phone number is used by a staff account.",
-                )
-            }
+            Some(_) => return refusal("borrower.phone", "phone_taken", "This phone number is a staff sign-in."),
             None => None,
         },
     };

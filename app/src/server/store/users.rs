@@ -108,13 +108,13 @@ where
     row.as_ref().map(borrower_row).transpose()
 }
 
-/// The user whose login is this phone number or e-mail address, of any role: `Some` means the
-/// login is taken (by a borrower when `role` says so).
+/// The user who signs in with `login` (as phone, e-mail or staff username, as sign-in reads
+/// it), of any role: `Some` means the login is taken (by a borrower when `role` says so).
 pub async fn by_login<'c, E>(executor: E, login: &str) -> Result<Option<(i64, Role)>, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let row = sqlx::query("SELECT id, role FROM users WHERE phone = $1 OR lower(email) = lower($1)")
+    let row = sqlx::query("SELECT id, role FROM users WHERE phone = $1 OR lower(email) = lower($1) OR username = $1")
         .bind(login)
         .fetch_optional(executor)
         .await?;
