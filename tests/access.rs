@@ -405,6 +405,56 @@ fn rules() -> Vec<Rule> {
             "/agreements/{reference}",
             vec![probe("/agreements/AG-20261201-NOPE22", &[], UNKNOWN_PAGE)],
         ),
+        // The lender API: API keys are the only way in, so every session is as good as none
+        // (the API's own tests cover keys); its description is public.
+        rule(
+            "GET",
+            "/api/v1/openapi.json",
+            vec![probe("/api/v1/openapi.json", &[], same_for_all(Status(200)))],
+        ),
+        rule(
+            "GET",
+            "/api/v1/docs",
+            vec![probe("/api/v1/docs", &[], same_for_all(Status(200)))],
+        ),
+        rule(
+            "PUT",
+            "/api/v1/accounts/{external_ref}",
+            vec![probe_json(
+                "/api/v1/accounts/CL-2026-000101",
+                r#"{"lender_name":"x"}"#,
+                same_for_all(Status(401)),
+            )],
+        ),
+        rule(
+            "POST",
+            "/api/v1/accounts:batch",
+            vec![probe_json(
+                "/api/v1/accounts:batch",
+                r#"{"items":[]}"#,
+                same_for_all(Status(401)),
+            )],
+        ),
+        rule(
+            "POST",
+            "/api/v1/payments",
+            vec![probe_json("/api/v1/payments", "{}", same_for_all(Status(401)))],
+        ),
+        rule(
+            "GET",
+            "/api/v1/proposals",
+            vec![probe("/api/v1/proposals", &[], same_for_all(Status(401)))],
+        ),
+        rule(
+            "GET",
+            "/api/v1/agreements",
+            vec![probe("/api/v1/agreements", &[], same_for_all(Status(401)))],
+        ),
+        rule(
+            "GET",
+            "/api/v1/{*rest}",
+            vec![probe("/api/v1/accounts", &[], same_for_all(Status(404)))],
+        ),
         // Pages.
         rule(
             "GET",
@@ -476,10 +526,13 @@ async fn outcome(app: &TestApp, method: &str, probe: &Probe, token: Option<&str>
     let url = app.url(probe.path);
     let mut request = match method {
         "GET" => client.get(&url),
-        "POST" => match probe.json {
-            Some(body) => client.post(&url).header("content-type", "application/json").body(body),
-            None => client.post(&url).form(probe.form),
-        },
+        "POST" | "PUT" => {
+            let request = client.request(method.parse().expect("an HTTP method"), &url);
+            match probe.json {
+                Some(body) => request.header("content-type", "application/json").body(body),
+                None => request.form(probe.form),
+            }
+        }
         other => panic!("no probe for method {other}"),
     };
     // Server functions answer a browser form (Accept: text/html) with a redirect on success.

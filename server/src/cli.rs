@@ -26,6 +26,16 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage the lender API's keys (shown once at creation, stored hashed).
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+    /// Import data files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Print every route the server answers (handlers, server functions, pages) as JSON.
     #[command(hide = true)]
     Routes,
@@ -44,6 +54,40 @@ pub enum UserCommand {
         /// Name shown in the portal and the audit trail (the username when absent).
         #[arg(long, default_value = "")]
         full_name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApiKeyCommand {
+    /// Create a key for a lender's system. The key is printed once, on the last line.
+    Create {
+        /// A name to recognise the key by in lists and in the audit trail (e.g. huaxia-sync).
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: accounts:write, payments:write, agreements:read, proposals:read.
+        #[arg(long)]
+        scopes: String,
+    },
+    /// List every key (never the keys themselves), revoked ones included.
+    List,
+    /// Revoke a key, by name or by id: requests with it are refused from then on.
+    Revoke {
+        #[arg(long, required_unless_present = "id", conflicts_with = "id")]
+        name: Option<String>,
+        #[arg(long)]
+        id: Option<i64>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Place accounts from a CSV file (the same rules as PUT /api/v1/accounts/{ref}): good rows
+    /// are applied, refused rows reported with their reasons; exits non-zero if any was refused.
+    Accounts {
+        /// CSV with a header row: external_ref, lender_name, currency, principal_minor,
+        /// interest_minor, fees_minor, oldest_unpaid_due, as_of, borrower_full_name,
+        /// borrower_phone, borrower_date_of_birth, borrower_email.
+        file: PathBuf,
     },
 }
 

@@ -1,5 +1,5 @@
-//! Operator commands: adding staff accounts, and listing every route (for the access-matrix
-//! test). Each failure is one line on standard error.
+//! Operator commands: adding staff accounts, managing API keys, and listing every route (for
+//! the access-matrix test). Each failure is one line on standard error.
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -7,7 +7,9 @@ use app::model::Role;
 use app::server::db::Db;
 use app::server::services::staff;
 
-use crate::cli::{ServeArgs, StaffRole};
+use app::server::lender::{keys, rfc3339};
+
+use crate::cli::{ApiKeyCommand, ServeArgs, StaffRole};
 use crate::{routes, startup};
 
 /// Reads the password: prompted without echo on a terminal, else the first line of stdin.
@@ -44,6 +46,51 @@ pub async fn add_user(args: &ServeArgs, role: StaffRole, username: &str, full_na
         .await
         .map_err(|e| e.to_string())?;
     println!("Added {} {username:?} (user {id}). They can sign in now.", role.code());
+    Ok(())
+}
+
+pub async fn api_key(args: &ServeArgs, command: ApiKeyCommand) -> Result<(), String> {
+    let db = Db::open(&args.database_url, 2).await.map_err(|e| e.to_string())?;
+    match command {
+        ApiKeyCommand::Create { name, scopes } => {
+            let scopes = keys::parse_scopes(&scopes).map_err(|e| e.to_string())?;
+            let (id, key) = keys::create(&db, &name, &scopes).await.map_err(|e| e.to_string())?;
+            let codes: Vec<&str> = scopes.iter().map(|s| s.code()).collect();
+            println!("Created API key {name:?} (id {id}) with scopes {}.", codes.join(", "));
+            println!("Store it now in the lender's secrets: it is not shown again. Send it as `Authorization: Bearer <key>`.");
+            // Scripts read the key from the last line.
+            println!("{key}");
+        }
+        ApiKeyCommand::List => {
+            let list = keys::list(&db).await.map_err(|e| e.to_string())?;
+            if list.is_empty() {
+                println!("No API keys yet: create one with `server api-key create --name NAME --scopes a,b`.");
+            }
+            for key in list {
+                let codes: Vec<&str> = key.scopes.iter().map(|s| s.code()).collect();
+                let state = key
+                    .revoked_at
+                    .map_or_else(|| "active".to_owned(), |at| format!("revoked {}", rfc3339(at)));
+                println!(
+                    "{:>4}  {:<24} {}...  {:<60} created {}  {state}",
+                    key.id,
+                    key.name,
+                    key.prefix,
+                    codes.join(","),
+                    rfc3339(key.created_at)
+                );
+            }
+        }
+        ApiKeyCommand::Revoke { name, id } => {
+            let key = keys::revoke(&db, name.as_deref(), id)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Revoked API key {:?} (id {}): requests with it are refused from now on.",
+                key.name, key.id
+            );
+        }
+    }
     Ok(())
 }
 

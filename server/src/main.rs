@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod import;
 mod middleware;
 mod routes;
 mod startup;
@@ -26,6 +27,10 @@ async fn main() -> ExitCode {
                     full_name,
                 },
         }) => commands::add_user(&cli.serve, role, &username, &full_name).await,
+        Some(cli::Command::ApiKey { command }) => commands::api_key(&cli.serve, command).await,
+        Some(cli::Command::Import {
+            command: cli::ImportCommand::Accounts { file },
+        }) => import::accounts(&cli.serve, &file).await,
         Some(cli::Command::Routes) => commands::print_routes(),
     };
     match outcome {

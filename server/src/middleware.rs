@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use app::domain::locale::Locale;
 use app::server::auth::session;
+use app::server::lender::ApiError;
 use app::server::store::audit;
 use app::server::{AppState, Viewer};
 use axum::body::Body;
@@ -126,6 +127,11 @@ async fn refuse_cross_origin_writes(State(state): State<AppState>, request: Requ
         };
         if let Err(e) = audit::append(&state.db.pool, &viewer, None, entry).await {
             tracing::error!(request_id = %viewer.request_id, "recording a refusal failed: {e}");
+        }
+        // Lender systems call server to server, without Origin or Sec-Fetch-Site, so they pass;
+        // a browser on another site reaching the API gets the API's kind of answer.
+        if request.uri().path().starts_with("/api/v1/") {
+            return ApiError::CrossSite.into_response();
         }
         return (
             StatusCode::FORBIDDEN,

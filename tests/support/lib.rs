@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod databases;
 pub mod seed;
+pub mod schema;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

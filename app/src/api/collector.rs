@@ -69,12 +69,19 @@ pub async fn record_payment(
             let (state, viewer) = edge::context()?;
             let collector = viewer.require_role(STAFF)?;
             let input = crate::server::services::adherence::PaymentInput {
-                amount: &amount,
+                amount: crate::server::services::adherence::PaymentAmount::Typed(&amount),
                 paid_on: &paid_on,
                 external_ref: &external_ref,
                 source: "form",
             };
-            crate::server::services::adherence::record_payment(&state, &viewer, collector, &reference, &input).await
+            crate::server::services::adherence::record_payment(
+                &state,
+                &viewer,
+                crate::server::store::audit::Actor::Person(collector),
+                &reference,
+                &input,
+            )
+            .await
         }
         .await,
     )

@@ -2,12 +2,13 @@
 //!
 //! `db` opens and migrates storage; `store` holds the queries (one file per table family);
 //! `auth` passwords and sessions; `services` the use cases the server functions and form
-//! handlers call; `demo` the demonstration data.
+//! handlers call; `lender` the lender API's use cases; `demo` the demonstration data.
 
 pub mod auth;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod lender;
 pub mod services;
 pub mod state;
 pub mod store;

@@ -7,6 +7,7 @@ use app::error::AppError;
 use app::model::collector::{CollectorDecision, Decided};
 use app::model::Role;
 use app::server::services::{adherence, counter_offers, review};
+use app::server::store::audit::Actor;
 use app::server::{AppState, Viewer};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -164,13 +165,13 @@ pub async fn record_payment(
         Err(e) => return refused(&e).unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()),
     };
     let input = adherence::PaymentInput {
-        amount: &form.amount,
+        amount: adherence::PaymentAmount::Typed(&form.amount),
         paid_on: &form.paid_on,
         external_ref: &form.external_ref,
         source: "form",
     };
     let path = format!("/agreements/{reference}");
-    match adherence::record_payment(&state, &viewer, &collector, &reference, &input).await {
+    match adherence::record_payment(&state, &viewer, Actor::Person(&collector), &reference, &input).await {
         Ok(_) => with_query(&path, &[("notice", "payment_recorded")]),
         Err(e) => {
             if let Some(response) = refused(&e) {

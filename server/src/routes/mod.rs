@@ -1,7 +1,9 @@
 //! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in, sign-out and
-//! first-access and plan forms, and the language switch. `table()` is the one list the router is built
-//! from and `server routes` prints, so the access-matrix test sees every endpoint.
+//! first-access and plan forms, the language switch, and the lender API (`api`). `table()` is the
+//! one list the router is built from and `server routes` prints, so the access-matrix test sees
+//! every endpoint.
 
+pub mod api;
 mod auth;
 pub mod bench;
 mod collector;
@@ -13,7 +15,7 @@ mod plans;
 use app::server::AppState;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::routing::{any, on, MethodFilter, MethodRouter};
 use axum::Router;
 
 /// One endpoint: its method, its path (axum syntax) and what answers it.
@@ -33,6 +35,19 @@ where
         method,
         path,
         handler: on(filter, handler),
+    }
+}
+
+/// A lender API operation: a method it does not answer gets a problem document, not a bare 405.
+fn api_route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let route = route(method, path, handler);
+    Route {
+        handler: route.handler.fallback(api::wrong_method),
+        ..route
     }
 }
 
@@ -61,6 +76,19 @@ pub fn table() -> Vec<Route> {
             "/agreements/{reference}/payments",
             collector::record_payment,
         ),
+        api_route(Method::GET, "/api/v1/openapi.json", api::openapi_json),
+        api_route(Method::GET, "/api/v1/docs", api::reference_page),
+        api_route(Method::PUT, "/api/v1/accounts/{external_ref}", api::put_account),
+        api_route(Method::POST, "/api/v1/accounts:batch", api::batch_accounts),
+        api_route(Method::POST, "/api/v1/payments", api::record_payment),
+        api_route(Method::GET, "/api/v1/proposals", api::list_proposals),
+        api_route(Method::GET, "/api/v1/agreements", api::list_agreements),
+        // Listed as GET, answers every method: unknown API paths get a problem document too.
+        Route {
+            method: Method::GET,
+            path: "/api/v1/{*rest}",
+            handler: any(api::unknown_path),
+        },
     ]
 }
 

@@ -4,48 +4,91 @@
 use chrono::Days;
 
 use crate::domain::allocation::{allocate, standing, AllocationError, Due, Standing};
-use crate::domain::money::parse_amount;
+use crate::domain::money::{parse_amount, Currency, Money};
 use crate::domain::proposal::parse_date;
 use crate::error::AppError;
 use crate::model::collector::PaymentReceipt;
-use crate::model::{AgreementStatus, CurrentUser};
+use crate::model::AgreementStatus;
+use crate::server::db::Tx;
+use crate::server::store::audit::{self, Actor};
 use crate::server::store::payments::{self, NewPayment};
-use crate::server::store::{audit, queue};
+use crate::server::store::queue;
 use crate::server::{AppState, Viewer};
 
 const MAX_REF_CHARS: usize = 100;
 
-/// What the form or the file says about one payment, as typed.
+/// How much was paid: typed into a form (parsed in the agreement's currency), or exact minor
+/// units with their currency from the lender's system (which must be the agreement's).
+#[derive(Clone, Copy, Debug)]
+pub enum PaymentAmount<'a> {
+    Typed(&'a str),
+    Exact(Money),
+}
+
+/// What the form, the file or the lender's system says about one payment.
 pub struct PaymentInput<'a> {
-    pub amount: &'a str,
+    pub amount: PaymentAmount<'a>,
     pub paid_on: &'a str,
     pub external_ref: &'a str,
-    /// "form" or "import".
+    /// "form", "import" or "api".
     pub source: &'a str,
 }
 
 /// Records one payment and applies it to the schedule, in one transaction.
-#[tracing::instrument(skip(state, viewer, collector, input), fields(request_id = %viewer.request_id))]
+#[tracing::instrument(skip(state, viewer, recorder, input), fields(request_id = %viewer.request_id))]
 pub async fn record_payment(
     state: &AppState,
     viewer: &Viewer,
-    collector: &CurrentUser,
+    recorder: Actor<'_>,
     reference: &str,
     input: &PaymentInput<'_>,
 ) -> Result<PaymentReceipt, AppError> {
-    match try_record(state, viewer, collector, reference, input).await {
-        Ok(result) => result,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict {
+    let outcome = async {
+        let mut tx = state.db.begin_write().await?;
+        let receipt = apply_payment(&mut tx, state, viewer, recorder, reference, input).await?;
+        if receipt.is_ok() {
+            tx.commit().await?;
+        }
+        Ok(receipt)
+    }
+    .await;
+    outcome.unwrap_or_else(|e| Err(storage_error(viewer, e)))
+}
+
+/// A storage failure while recording a payment: a reused payment reference is the caller's
+/// conflict, anything else ours.
+pub fn storage_error(viewer: &Viewer, error: sqlx::Error) -> AppError {
+    match error {
+        sqlx::Error::Database(e) if e.is_unique_violation() => AppError::Conflict {
             code: "duplicate_payment".into(),
-        }),
-        Err(e) => Err(viewer.internal(e)),
+        },
+        e => viewer.internal(e),
     }
 }
 
-async fn try_record(
+fn parse_amount_for(amount: PaymentAmount<'_>, currency: Currency) -> Result<Money, AppError> {
+    match amount {
+        PaymentAmount::Typed(text) => {
+            parse_amount(text, currency).map_err(|_| AppError::invalid("amount", "amount_invalid"))
+        }
+        PaymentAmount::Exact(money) if money.currency != currency => {
+            Err(AppError::invalid("currency", "currency_mismatch"))
+        }
+        PaymentAmount::Exact(money) if money.minor <= 0 || money.minor > Money::MAX_TYPED_MINOR => {
+            Err(AppError::invalid("amount", "amount_invalid"))
+        }
+        PaymentAmount::Exact(money) => Ok(money),
+    }
+}
+
+/// Applies one payment inside `tx`: checks, allocation over the schedule, the agreement's new
+/// status and the audit entries. The caller commits on success and must not on a refusal (the
+/// agreement row was already touched to lock it).
+pub async fn apply_payment(
+    tx: &mut Tx,
     state: &AppState,
     viewer: &Viewer,
-    collector: &CurrentUser,
+    recorder: Actor<'_>,
     reference: &str,
     input: &PaymentInput<'_>,
 ) -> Result<Result<PaymentReceipt, AppError>, sqlx::Error> {
@@ -62,8 +105,7 @@ async fn try_record(
     let Some(paid_on) = paid_on.filter(|d| *d <= today) else {
         return Ok(Err(AppError::invalid("paid_on", "paid_on_invalid")));
     };
-    let mut tx = state.db.begin_write().await?;
-    let Some(agreement) = payments::lock_agreement(&mut *tx, reference).await? else {
+    let Some(agreement) = payments::lock_agreement(&mut **tx, reference).await? else {
         return Ok(Err(AppError::NotFound));
     };
     // Money received on a broken plan is still recorded; a finished one owes nothing.
@@ -72,10 +114,11 @@ async fn try_record(
             code: "agreement_not_active".into(),
         }));
     }
-    let Ok(amount) = parse_amount(input.amount, agreement.currency) else {
-        return Ok(Err(AppError::invalid("amount", "amount_invalid")));
+    let amount = match parse_amount_for(input.amount, agreement.currency) {
+        Ok(amount) => amount,
+        Err(e) => return Ok(Err(e)),
     };
-    let schedule = payments::schedule(&mut *tx, agreement.id, agreement.currency).await?;
+    let schedule = payments::schedule(&mut **tx, agreement.id, agreement.currency).await?;
     let dues: Vec<Due> = schedule.iter().map(|(_, d)| *d).collect();
     let shares = match allocate(&dues, amount) {
         Ok(shares) => shares,
@@ -85,14 +128,17 @@ async fn try_record(
         Err(_) => return Ok(Err(AppError::invalid("amount", "amount_invalid"))),
     };
     let payment_id = payments::insert(
-        &mut *tx,
+        &mut **tx,
         &NewPayment {
             agreement_id: agreement.id,
             external_ref,
             amount,
             paid_on,
             source: input.source,
-            recorded_by: collector.id,
+            recorded_by: match recorder {
+                Actor::Person(user) => Some(user.id),
+                _ => None,
+            },
         },
     )
     .await?;
@@ -100,7 +146,7 @@ async fn try_record(
     let mut after = Vec::with_capacity(dues.len());
     for ((number, due), share) in schedule.iter().zip(&shares) {
         if share.minor > 0 {
-            payments::add_paid(&mut *tx, agreement.id, *number, *share).await?;
+            payments::add_paid(&mut **tx, agreement.id, *number, *share).await?;
             applied.push((*number, *share));
         }
         let mut due = *due;
@@ -118,7 +164,7 @@ async fn try_record(
             "applied": applied.iter().map(|(n, m)| (n, m.minor)).collect::<Vec<_>>(),
         }),
     };
-    audit::append(&mut *tx, viewer, Some(collector), entry).await?;
+    audit::append_by(&mut **tx, viewer, recorder, entry).await?;
     let policy = &state.policy;
     let next = match (
         standing(&after, today, policy.grace_days, policy.missed_tolerance),
@@ -129,16 +175,15 @@ async fn try_record(
         (_, current) => current,
     };
     if next != agreement.status {
-        payments::set_status(&mut *tx, agreement.id, agreement.status, next).await?;
+        payments::set_status(&mut **tx, agreement.id, agreement.status, next).await?;
         let entry = audit::Entry {
             action: "agreement.status_changed",
             subject_kind: "account",
             subject_id: subject,
             detail: serde_json::json!({ "reference": reference, "from": agreement.status.code(), "to": next.code() }),
         };
-        audit::append(&mut *tx, viewer, Some(collector), entry).await?;
+        audit::append_by(&mut **tx, viewer, recorder, entry).await?;
     }
-    tx.commit().await?;
     Ok(Ok(PaymentReceipt {
         payment_id,
         applied,

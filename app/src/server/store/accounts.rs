@@ -129,3 +129,38 @@ pub async fn borrower_name(db: &Db, borrower_id: i64) -> Result<String, sqlx::Er
         .fetch_one(&db.pool)
         .await
 }
+
+/// The account placed under the lender's `reference`, if any.
+pub async fn by_reference<'c, E>(executor: E, reference: &str) -> Result<Option<AccountRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE reference = $1"))
+        .bind(reference)
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(parse).transpose()
+}
+
+/// Rewrites what a lender may change on a placed account: its lender name, balance and dates.
+/// Its reference, borrower and currency stay as placed (`account`'s are ignored).
+pub async fn update<'c, E>(executor: E, account_id: i64, update: &NewAccount<'_>) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE accounts SET lender_name = $2, principal_minor = $3, interest_minor = $4, fees_minor = $5, \
+         oldest_unpaid_due = $6, as_of = $7, updated_at = $8 WHERE id = $1",
+    )
+    .bind(account_id)
+    .bind(update.lender_name)
+    .bind(update.principal.minor)
+    .bind(update.interest.minor)
+    .bind(update.fees.minor)
+    .bind(update.oldest_unpaid_due.to_string())
+    .bind(update.as_of.to_string())
+    .bind(now_ms())
+    .execute(executor)
+    .await?;
+    Ok(())
+}

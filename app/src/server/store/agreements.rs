@@ -35,14 +35,15 @@ pub struct InstallmentRow {
     pub paid: Money,
 }
 
-const COLUMNS: &str = "id, reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
+pub(super) const COLUMNS: &str =
+    "id, reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
     down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_at";
 
 fn decode_err(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored agreement has an invalid {what}").into())
 }
 
-fn parse(row: &AnyRow) -> Result<AgreementRow, sqlx::Error> {
+pub(super) fn parse(row: &AnyRow) -> Result<AgreementRow, sqlx::Error> {
     let currency = currency_of(row)?;
     let origin: String = row.try_get("origin")?;
     let status: String = row.try_get("status")?;
@@ -109,6 +110,12 @@ pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Res
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    // The proposal now reads with its agreement: incremental sync must see it again.
+    sqlx::query("UPDATE proposals SET updated_at = $2 WHERE id = $1")
+        .bind(a.proposal_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     // The whole schedule in one statement: a submission holds the write lock while it runs.
     let down = a.schedule.down_payment.iter().map(|d| (0u32, d.due, d.amount));
     let regular = a.schedule.installments.iter().map(|i| (i.number, i.due, i.amount));
@@ -178,15 +185,19 @@ pub async fn installments(db: &Db, agreement: &AgreementRow) -> Result<Vec<Insta
     .fetch_all(&db.pool)
     .await?;
     let currency = agreement.total.currency;
-    rows.iter()
-        .map(|r| {
-            let number: i64 = r.try_get("number")?;
-            Ok(InstallmentRow {
-                number: u32::try_from(number).map_err(|_| decode_err("installment number"))?,
-                due: date(&r.try_get::<String, _>("due_date")?)?,
-                amount: Money::new(r.try_get("amount_minor")?, currency),
-                paid: Money::new(r.try_get("paid_minor")?, currency),
-            })
-        })
-        .collect()
+    rows.iter().map(|r| installment_from(r, currency)).collect()
+}
+
+/// One `agreement_installments` row (number, due_date, amount_minor, paid_minor), parsed.
+pub(super) fn installment_from(
+    row: &AnyRow,
+    currency: crate::domain::money::Currency,
+) -> Result<InstallmentRow, sqlx::Error> {
+    let number: i64 = row.try_get("number")?;
+    Ok(InstallmentRow {
+        number: u32::try_from(number).map_err(|_| decode_err("installment number"))?,
+        due: date(&row.try_get::<String, _>("due_date")?)?,
+        amount: Money::new(row.try_get("amount_minor")?, currency),
+        paid: Money::new(row.try_get("paid_minor")?, currency),
+    })
 }

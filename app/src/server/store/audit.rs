@@ -36,6 +36,28 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// Who caused an event. People are named by their user id; a lender's system by its API key's
+/// name; an operator by the command they ran.
+#[derive(Clone, Copy, Debug)]
+pub enum Actor<'a> {
+    Person(&'a CurrentUser),
+    ApiKey { name: &'a str },
+    Operator { command: &'a str },
+    Anonymous,
+}
+
+impl Actor<'_> {
+    fn role(&self) -> &'static str {
+        match self {
+            Actor::Person(user) => user.role.code(),
+            Actor::ApiKey { .. } => "api_key",
+            Actor::Operator { .. } => "operator",
+            Actor::Anonymous => "anonymous",
+        }
+    }
+}
+
+/// Appends `entry`, the actor being `actor` or else whoever is signed in (else anonymous).
 pub async fn append<'c, E>(
     executor: E,
     viewer: &Viewer,
@@ -45,14 +67,32 @@ pub async fn append<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let actor = actor.or(viewer.user.as_ref());
+    let actor = actor.or(viewer.user.as_ref()).map_or(Actor::Anonymous, Actor::Person);
+    append_by(executor, viewer, actor, entry).await
+}
+
+pub async fn append_by<'c, E>(
+    executor: E,
+    viewer: &Viewer,
+    actor: Actor<'_>,
+    entry: Entry<'_>,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let (actor_id, actor_name) = match actor {
+        Actor::Person(user) => (Some(user.id), None),
+        Actor::ApiKey { name } | Actor::Operator { command: name } => (None, Some(name)),
+        Actor::Anonymous => (None, None),
+    };
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, actor_role, action, subject_kind, subject_id, detail, request_id, client_addr) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_log (at, actor_id, actor_role, actor_name, action, subject_kind, subject_id, detail, \
+         request_id, client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(now_ms())
-    .bind(actor.map(|u| u.id))
-    .bind(actor.map_or("anonymous", |u| u.role.code()))
+    .bind(actor_id)
+    .bind(actor.role())
+    .bind(actor_name)
     .bind(entry.action)
     .bind(entry.subject_kind)
     .bind(entry.subject_id)

@@ -3,12 +3,15 @@
 
 pub mod accounts;
 pub mod agreements;
+pub mod api_keys;
+pub mod api_replies;
 pub mod audit;
 pub mod auth_failures;
 pub mod counter_offers;
 pub mod decisions;
 pub mod first_access;
 pub mod hardship;
+pub mod lender_sync;
 pub mod payments;
 pub mod proposals;
 pub mod queue;

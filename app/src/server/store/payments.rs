@@ -9,8 +9,9 @@ use crate::domain::money::{Currency, Money};
 use crate::model::AgreementStatus;
 use crate::server::db::now_ms;
 
-/// The agreement a payment is for, locked for this transaction (a no-op touch takes the row
-/// lock on PostgreSQL; SQLite's write transaction already holds the database lock).
+/// The agreement a payment is for, locked for this transaction (touching `updated_at` takes the
+/// row lock on PostgreSQL, and tells incremental sync that what is paid may have changed;
+/// SQLite's write transaction already holds the database lock).
 pub struct Locked {
     pub id: i64,
     pub account_id: i64,
@@ -23,9 +24,10 @@ where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     let row = sqlx::query(
-        "UPDATE agreements SET updated_at = updated_at WHERE reference = $1 RETURNING id, account_id, status, currency",
+        "UPDATE agreements SET updated_at = $2 WHERE reference = $1 RETURNING id, account_id, status, currency",
     )
     .bind(reference)
+    .bind(now_ms())
     .fetch_optional(executor)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -86,7 +88,8 @@ pub struct NewPayment<'a> {
     pub amount: Money,
     pub paid_on: chrono::NaiveDate,
     pub source: &'a str,
-    pub recorded_by: i64,
+    /// The person who recorded it; none when a lender's system did.
+    pub recorded_by: Option<i64>,
 }
 
 pub async fn insert<'c, E>(executor: E, p: &NewPayment<'_>) -> Result<i64, sqlx::Error>

@@ -32,7 +32,7 @@ pub struct ProposalRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, account_id, borrower_id, request_hash, status, currency, balance_minor, down_payment_minor, \
     installments, frequency, first_payment_date, hardship_reason, hardship_note, affordability, review_reasons, \
     policy_version, decision_note, created_at";
@@ -57,7 +57,7 @@ pub(crate) fn currency_of(row: &AnyRow) -> Result<Currency, sqlx::Error> {
     Currency::parse(&code).ok_or_else(|| decode_err("currency"))
 }
 
-fn parse(row: &AnyRow) -> Result<ProposalRow, sqlx::Error> {
+pub(super) fn parse(row: &AnyRow) -> Result<ProposalRow, sqlx::Error> {
     let currency = currency_of(row)?;
     let status: String = row.try_get("status")?;
     let reason: Option<String> = row.try_get("hardship_reason")?;

@@ -31,7 +31,8 @@ pub enum Sort {
     Amount,
 }
 
-enum Arg {
+/// A query argument of either type both backends bind alike.
+pub(super) enum Arg {
     Int(i64),
     Text(String),
 }
@@ -67,7 +68,7 @@ fn where_clause(f: &Filter) -> (String, Vec<Arg>) {
     (clauses.join(" AND "), args)
 }
 
-fn bind_all<'q>(
+pub(super) fn bind_all<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     args: Vec<Arg>,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
