@@ -6,8 +6,10 @@
 
 pub mod auth;
 pub mod clock;
+pub mod csv;
 pub mod db;
 pub mod demo;
+pub mod policy_cache;
 pub mod services;
 pub mod state;
 pub mod store;

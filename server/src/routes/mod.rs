@@ -1,15 +1,20 @@
 //! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in, sign-out and
-//! first-access and plan forms, and the language switch. `table()` is the one list the router is built
+//! first-access, plan, collector and policy forms, the payment file upload, the CSV exports
+//! and the language switch. `table()` is the one list the router is built
 //! from and `server routes` prints, so the access-matrix test sees every endpoint.
 
 mod auth;
 mod collector;
+mod exports;
 mod first_access;
 mod health;
+mod imports;
 mod language;
 mod plans;
+mod policy;
 
 use app::server::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
@@ -60,6 +65,13 @@ pub fn table() -> Vec<Route> {
             "/agreements/{reference}/payments",
             collector::record_payment,
         ),
+        route(
+            Method::POST,
+            "/payments/import",
+            imports::upload.layer(DefaultBodyLimit::max(imports::BODY_LIMIT)),
+        ),
+        route(Method::GET, "/exports/{name}", exports::download),
+        route(Method::POST, "/policy/publish", policy::publish),
     ]
 }
 

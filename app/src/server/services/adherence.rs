@@ -4,7 +4,7 @@
 use chrono::Days;
 
 use crate::domain::allocation::{allocate, standing, AllocationError, Due, Standing};
-use crate::domain::money::parse_amount;
+use crate::domain::money::{parse_amount, AmountError};
 use crate::domain::proposal::parse_date;
 use crate::error::AppError;
 use crate::model::collector::PaymentReceipt;
@@ -52,16 +52,21 @@ async fn try_record(
     let today = state.clock.today();
     let external_ref = Some(input.external_ref.trim()).filter(|r| !r.is_empty());
     if external_ref.is_some_and(|r| r.chars().count() > MAX_REF_CHARS) {
-        return Ok(Err(AppError::invalid("external_ref", "note_too_long")));
+        return Ok(Err(AppError::invalid("external_ref", "reference_too_long")));
     }
     let paid_on = if input.paid_on.trim().is_empty() {
         Some(today)
     } else {
         parse_date(input.paid_on)
     };
-    let Some(paid_on) = paid_on.filter(|d| *d <= today) else {
+    let Some(paid_on) = paid_on else {
         return Ok(Err(AppError::invalid("paid_on", "paid_on_invalid")));
     };
+    if paid_on > today {
+        return Ok(Err(AppError::invalid("paid_on", "paid_on_future")));
+    }
+    // Read before the write transaction: a version published meanwhile applies to the next payment.
+    let policy = state.policies.current(&state.db.pool).await?;
     let mut tx = state.db.begin_write().await?;
     let Some(agreement) = payments::lock_agreement(&mut *tx, reference).await? else {
         return Ok(Err(AppError::NotFound));
@@ -72,8 +77,10 @@ async fn try_record(
             code: "agreement_not_active".into(),
         }));
     }
-    let Ok(amount) = parse_amount(input.amount, agreement.currency) else {
-        return Ok(Err(AppError::invalid("amount", "amount_invalid")));
+    let amount = match parse_amount(input.amount, agreement.currency) {
+        Ok(amount) => amount,
+        Err(AmountError::Negative) => return Ok(Err(AppError::invalid("amount", "amount_not_positive"))),
+        Err(_) => return Ok(Err(AppError::invalid("amount", "amount_invalid"))),
     };
     let schedule = payments::schedule(&mut *tx, agreement.id, agreement.currency).await?;
     let dues: Vec<Due> = schedule.iter().map(|(_, d)| *d).collect();
@@ -82,6 +89,7 @@ async fn try_record(
         Err(AllocationError::ExceedsRemaining { .. }) => {
             return Ok(Err(AppError::invalid("amount", "payment_exceeds_remaining")))
         }
+        Err(AllocationError::NotPositive) => return Ok(Err(AppError::invalid("amount", "amount_not_positive"))),
         Err(_) => return Ok(Err(AppError::invalid("amount", "amount_invalid"))),
     };
     let payment_id = payments::insert(
@@ -119,7 +127,6 @@ async fn try_record(
         }),
     };
     audit::append(&mut *tx, viewer, Some(collector), entry).await?;
-    let policy = &state.policy;
     let next = match (
         standing(&after, today, policy.grace_days, policy.missed_tolerance),
         agreement.status,
@@ -150,7 +157,7 @@ async fn try_record(
 /// the queue or an agreement is viewed, so status never lags what the schedule shows).
 pub async fn sweep_broken(state: &AppState, viewer: &Viewer) -> Result<(), AppError> {
     let today = state.clock.today();
-    let policy = &state.policy;
+    let policy = state.policy(viewer).await?;
     let missed_before = today
         .checked_sub_days(Days::new(u64::from(policy.grace_days)))
         .unwrap_or(today);
