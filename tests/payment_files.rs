@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 use tests::workspace::{approved, pay, scalar};
-use tests::{page_html, post_form, upload_payment_file, TestApp, BORROWER_A, COLLECTOR};
+use tests::{fresh_database, page_html, post_form, upload_payment_file, Backend, TestApp, BORROWER_A, COLLECTOR};
 
 const HEADER: &str = "agreement_reference,amount,paid_on,payment_reference\n";
 
@@ -49,8 +49,22 @@ async fn paid(app: &TestApp) -> Vec<i64> {
 }
 
 #[tokio::test]
-async fn a_payment_file_applies_every_good_row_reports_every_bad_one_and_applies_nothing_twice() {
-    let app = TestApp::spawn().await;
+async fn a_payment_file_applies_every_good_row_reports_every_bad_one_and_applies_nothing_twice_on_sqlite() {
+    a_payment_file_applies_every_good_row_reports_every_bad_one_and_applies_nothing_twice(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn a_payment_file_applies_every_good_row_reports_every_bad_one_and_applies_nothing_twice_on_postgres() {
+    let Some(url) = fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    a_payment_file_applies_every_good_row_reports_every_bad_one_and_applies_nothing_twice(
+        TestApp::spawn_with(&url, &[]).await,
+    )
+    .await;
+}
+
+async fn a_payment_file_applies_every_good_row_reports_every_bad_one_and_applies_nothing_twice(app: TestApp) {
     let (collector, reference) = approved(&app).await;
     // Recorded earlier through the form: the file's row with this reference is a duplicate.
     let (status, body) = pay(&collector, &app, &reference, "1", "BANK-PRE").await;

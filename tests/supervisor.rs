@@ -7,7 +7,8 @@ use app::domain::policy::PlanPolicy;
 use serde_json::{json, Value};
 use tests::workspace::{counter, decide, pay, pending_proposal, scalar};
 use tests::{
-    location, page_html, post_form, post_json, submit_plan, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR,
+    fresh_database, location, page_html, post_form, post_json, submit_plan, Backend, TestApp, BORROWER_A, BORROWER_B,
+    COLLECTOR, SUPERVISOR,
 };
 
 async fn search(client: &reqwest::Client, app: &TestApp, query: Value) -> (u16, Value) {
@@ -24,8 +25,19 @@ fn actions(page: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn supervisors_find_a_whole_negotiation_in_order_and_others_are_refused() {
-    let app = TestApp::spawn().await;
+async fn supervisors_find_a_whole_negotiation_in_order_and_others_are_refused_on_sqlite() {
+    supervisors_find_a_whole_negotiation_in_order_and_others_are_refused(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn supervisors_find_a_whole_negotiation_in_order_and_others_are_refused_on_postgres() {
+    let Some(url) = fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    supervisors_find_a_whole_negotiation_in_order_and_others_are_refused(TestApp::spawn_with(&url, &[]).await).await;
+}
+
+async fn supervisors_find_a_whole_negotiation_in_order_and_others_are_refused(app: TestApp) {
     let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     let collector = app.signed_in(COLLECTOR.0, COLLECTOR.1).await;
     let id = pending_proposal(&app, &borrower, 1, "key-audit-0001").await;
@@ -154,8 +166,22 @@ fn three_monthly() -> Value {
 }
 
 #[tokio::test]
-async fn a_published_policy_decides_new_proposals_while_old_agreements_keep_their_version() {
-    let app = TestApp::spawn().await;
+async fn a_published_policy_decides_new_proposals_while_old_agreements_keep_their_version_on_sqlite() {
+    a_published_policy_decides_new_proposals_while_old_agreements_keep_their_version(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn a_published_policy_decides_new_proposals_while_old_agreements_keep_their_version_on_postgres() {
+    let Some(url) = fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    a_published_policy_decides_new_proposals_while_old_agreements_keep_their_version(
+        TestApp::spawn_with(&url, &[]).await,
+    )
+    .await;
+}
+
+async fn a_published_policy_decides_new_proposals_while_old_agreements_keep_their_version(app: TestApp) {
     let a = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     let (status, before) = submit_plan(&a, &app, 1, "key-policy-0001", three_monthly()).await;
     assert_eq!(status, 200, "{before}");
