@@ -371,6 +371,9 @@ texts! {
     ErrorAmountNotPositive => "The amount must be more than zero.", "金额必须大于零。";
     ErrorPaidOnFuture => "The payment date is in the future.", "还款日期晚于今天。";
     ErrorRefTooLong => "The payment reference is longer than 100 characters.", "付款流水号超过 100 个字符。";
+    CounterPreviewTitle => "Preview of the counter-offer", "还款建议预览";
+    CounterPreviewOk => "These terms pass every rule. The borrower will see this schedule.", "这些条件符合全部规则。借款人将看到以下还款计划表。";
+    CounterPreviewFix => "These terms break a rule, so the offer cannot be sent yet:", "这些条件不符合规则，暂时无法发送：";
     // Supervisor: audit search.
     AuditTitle => "Audit trail", "审计记录";
     AuditIntro => "Every state change and security event, as recorded. Entries are never changed or removed.", "记录的每一次状态变更和安全事件。记录不会被修改或删除。";
