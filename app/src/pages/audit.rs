@@ -134,11 +134,11 @@ fn Results(page: AuditPage, query: AuditQuery, locale: Locale) -> impl IntoView 
             };
             view! {
                 <tr data-audit=line.id>
-                    <td>{line.at.clone()}</td>
-                    <td>{actor}</td>
-                    <td class="mono">{line.action.clone()}</td>
-                    <td class="mono">{subject(line)}</td>
-                    <td><code class="audit-detail">{line.detail.clone()}</code></td>
+                    <td data-label=T::ColWhen.get(locale)>{line.at.clone()}</td>
+                    <td data-label=T::ColActor.get(locale)>{actor}</td>
+                    <td class="mono" data-label=T::ColAction.get(locale)>{line.action.clone()}</td>
+                    <td class="mono" data-label=T::ColSubject.get(locale)>{subject(line)}</td>
+                    <td data-label=T::ColDetail.get(locale)><code class="audit-detail">{line.detail.clone()}</code></td>
                 </tr>
             }
         })
@@ -146,7 +146,7 @@ fn Results(page: AuditPage, query: AuditQuery, locale: Locale) -> impl IntoView 
     view! {
         <p class="muted" id="audit-count">{page.total} " " {T::AuditFound.get(locale)} " · " {T::PageOf.get(locale)} " " {page.page} " / " {pages}</p>
         <div class="table-wrap" tabindex="0" role="region" aria-label=T::AuditTitle.get(locale)>
-            <table class="schedule audit" id="audit-table">
+            <table class="schedule records" id="audit-table">
                 <thead><tr>
                     <th scope="col">{T::ColWhen.get(locale)}</th>
                     <th scope="col">{T::ColActor.get(locale)}</th>

@@ -71,11 +71,11 @@ fn Report(report: ImportReport, locale: Locale) -> impl IntoView {
             };
             view! {
                 <tr class=class data-row=row.row>
-                    <th scope="row">{row.row}</th>
-                    <td class="mono">{row.agreement_reference.clone()}</td>
-                    <td class="num">{row.amount.clone()}</td>
-                    <td>{row.paid_on.clone()}</td>
-                    <td class="mono">{row.payment_reference.clone()}</td>
+                    <th scope="row">{T::ColRow.get(locale)} " " {row.row}</th>
+                    <td class="mono" data-label=T::ColAgreement.get(locale)>{row.agreement_reference.clone()}</td>
+                    <td class="num" data-label=T::ColAmount.get(locale)>{row.amount.clone()}</td>
+                    <td data-label=T::ColPaidOn.get(locale)>{row.paid_on.clone()}</td>
+                    <td class="mono" data-label=T::ColPaymentRef.get(locale)>{row.payment_reference.clone()}</td>
                     <td>{outcome_cell(row, locale)}</td>
                 </tr>
             }
@@ -95,7 +95,7 @@ fn Report(report: ImportReport, locale: Locale) -> impl IntoView {
                 {missing}
             </div>
             <div class="table-wrap" tabindex="0" role="region" aria-label=T::ImportReportTitle.get(locale)>
-                <table class="schedule import-report" id="import-rows">
+                <table class="schedule records" id="import-rows">
                     <thead><tr>
                         <th scope="col">{T::ColRow.get(locale)}</th>
                         <th scope="col">{T::ColAgreement.get(locale)}</th>
