@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
-use tests::{TestApp, BORROWER_A};
+use tests::{upload_payment_file, TestApp, BORROWER_A, SUPERVISOR};
 
 const NASTY: &[&str] = &[
     "",
@@ -123,6 +123,45 @@ async fn server_functions_answer_hostile_input_with_4xx_never_5xx() {
         .post(app.url("/api/accounts/detail"))
         .form(&[("nothing", "here")]);
     assert_eq!(status_of(missing).await, 400);
+    let readyz = status_of(client.get(app.url("/readyz"))).await;
+    assert_eq!(readyz, 200, "the server still serves");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_endpoints_answer_hostile_input_with_4xx_never_5xx() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in(SUPERVISOR.0, SUPERVISOR.1).await;
+    let runtime = tokio::runtime::Handle::current();
+    let mut runner = TestRunner::new(Config {
+        cases: 48,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let strategy = (
+        nasty_or_random(),
+        nasty_or_random(),
+        nasty_or_random(),
+        nasty_or_random(),
+    );
+    let result = runner.run(&strategy, |(a, b, c, d)| {
+        let statuses = tokio::task::block_in_place(|| {
+            runtime.block_on(async {
+                let query = json!({ "account": a, "actor": b, "action": c, "from": d, "to": a, "text": b, "order": c, "page": d });
+                let file = format!("agreement_reference,amount,paid_on,payment_reference\n{a},{b},{c},{d}\n{d},{c},{b},{a}\n");
+                vec![
+                    status_of(client.post(app.url("/api/audit/search")).json(&json!({ "query": query }))).await,
+                    status_of(client.post(app.url("/api/audit/search")).json(&json!({ "query": { "text": a, "page": "1" } }))).await,
+                    status_of(client.post(app.url("/policy/publish")).form(&[("version", a.as_str()), ("early.max_installments", b.as_str()), ("late.min_installment", c.as_str()), ("middle.auto_max_term_days", d.as_str())])).await,
+                    status_of(client.post(app.url("/api/policy/publish")).json(&json!({ "draft": { "version": d, "early.min_down_payment_percent": a } }))).await,
+                    status_of(client.post(app.url("/api/imports/report")).form(&[("id", a.as_str())])).await,
+                    upload_payment_file(&client, &app, &b, file.as_bytes()).await.0,
+                ]
+            })
+        });
+        prop_assert!(statuses.iter().all(|s| acceptable(*s)), "statuses {:?}", statuses);
+        Ok(())
+    });
+    result.unwrap();
     let readyz = status_of(client.get(app.url("/readyz"))).await;
     assert_eq!(readyz, 200, "the server still serves");
 }

@@ -19,8 +19,10 @@ fn start_of(day: NaiveDate, zone: chrono_tz::Tz) -> Option<i64> {
         .map(|t| t.timestamp_millis())
 }
 
+/// A filter as typed, lower-cased; NUL characters (which PostgreSQL text cannot hold, and no
+/// entry contains) are dropped.
 fn optional(text: &str) -> Option<String> {
-    Some(text.trim().to_lowercase()).filter(|t| !t.is_empty())
+    Some(text.replace('\0', "").trim().to_lowercase()).filter(|t| !t.is_empty())
 }
 
 /// Reads the filters; a date that cannot be read is the caller's error (named by field).
@@ -41,7 +43,7 @@ fn parse(q: &AuditQuery, zone: chrono_tz::Tz) -> Result<Search, AppError> {
         }
     }
     Ok(Search {
-        account_reference: Some(q.account.trim().to_uppercase()).filter(|r| !r.is_empty()),
+        account_reference: optional(&q.account).map(|r| r.to_uppercase()),
         actor: optional(&q.actor),
         action: optional(&q.action),
         from_ms: from.and_then(|d| start_of(d, zone)),

@@ -40,6 +40,10 @@ pub async fn import(
         return Err(file_error("file_too_large"));
     }
     let text = std::str::from_utf8(bytes).map_err(|_| file_error("file_not_utf8"))?;
+    // A NUL byte means a binary file (and PostgreSQL text cannot hold one).
+    if text.contains('\0') {
+        return Err(file_error("file_not_utf8"));
+    }
     let records = csv::parse(text).map_err(|_| file_error("file_unreadable"))?;
     let mut records = records.into_iter();
     let header = records.next().ok_or_else(|| file_error("file_empty"))?;
