@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use crate::components::plan::ScheduleTable;
+use crate::components::plan::{RuleErrors, ScheduleTable};
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::Locale;
 use crate::domain::policy::{Frequency, PlanPolicy};
@@ -53,17 +53,7 @@ pub fn CounterOfferPreview(
     // Counter-offers must pass the rules, not the auto-approve limits: a collector is deciding.
     let verdict = move || match outcome.get().decision {
         Decision::Reject { errors } => {
-            let items = errors
-                .iter()
-                .map(|e| view! { <li>{wording::plan_error(e, locale)}</li> })
-                .collect_view();
-            view! {
-                <div class="verdict verdict-fix" id="counter-verdict">
-                    <p>{T::CounterPreviewFix.get(locale)}</p>
-                    <ul>{items}</ul>
-                </div>
-            }
-            .into_any()
+            view! { <RuleErrors errors intro=T::CounterPreviewFix.get(locale) locale id="counter-verdict"/> }.into_any()
         }
         _ => view! { <p class="verdict verdict-ok" id="counter-verdict">{T::CounterPreviewOk.get(locale)}</p> }
             .into_any(),

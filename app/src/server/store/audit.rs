@@ -66,26 +66,19 @@ where
 
 /// The most recent entries, newest first.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditRecord>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, at, actor_id, actor_role, action, subject_kind, subject_id FROM audit_log \
-         ORDER BY id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditRecord {
-                id: r.try_get("id")?,
-                at: r.try_get("at")?,
-                actor_id: r.try_get("actor_id")?,
-                actor_role: r.try_get("actor_role")?,
-                action: r.try_get("action")?,
-                subject_kind: r.try_get("subject_kind")?,
-                subject_id: r.try_get("subject_id")?,
-            })
+    let (rows, _) = search(&db.pool, &Search::default(), limit, 0).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditRecord {
+            id: r.id,
+            at: r.at,
+            actor_id: r.actor_id,
+            actor_role: r.actor_role,
+            action: r.action,
+            subject_kind: r.subject_kind,
+            subject_id: r.subject_id,
         })
-        .collect()
+        .collect())
 }
 
 /// The audit search, parsed. Every field narrows the result; `None` does not filter.
@@ -109,6 +102,7 @@ pub struct Search {
 pub struct SearchRow {
     pub id: i64,
     pub at: i64,
+    pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
     pub actor_role: String,
     pub action: String,
@@ -202,7 +196,7 @@ pub async fn search(
         .try_get("n")?;
     let n = args.len() + ints.len();
     let sql = format!(
-        "SELECT a.id, a.at, a.actor_role, a.action, a.subject_kind, a.subject_id, a.detail, u.full_name, \
+        "SELECT a.id, a.at, a.actor_id, a.actor_role, a.action, a.subject_kind, a.subject_id, a.detail, u.full_name, \
          c.reference AS account_reference {from} WHERE {filter} ORDER BY a.id {order} LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
@@ -218,6 +212,7 @@ pub async fn search(
             Ok(SearchRow {
                 id: r.try_get("id")?,
                 at: r.try_get("at")?,
+                actor_id: r.try_get("actor_id")?,
                 actor_name: r.try_get("full_name")?,
                 actor_role: r.try_get("actor_role")?,
                 action: r.try_get("action")?,
