@@ -129,12 +129,15 @@ async fn a_collector_approves_rejects_and_counter_offers_and_borrowers_see_each_
 
     click(&collector, &format!("a[href='/queue/{approve_id}']")).await;
     wait_css(&collector, "#approve").await;
+    // The review page carries the counter-offer island: let it load before acting.
+    collector.wait_hydrated().await;
     assert_accessible(&collector, "review").await;
     click(&collector, "#approve").await;
     wait_css(&collector, "#decision-done").await;
     wait_css(&collector, "#review-agreement").await;
 
     c.goto(&app.url(&format!("/queue/{reject_id}"))).await.expect("review");
+    collector.wait_hydrated().await;
     c.find(Locator::Id("reject-reason"))
         .await
         .expect("reason")
@@ -146,6 +149,7 @@ async fn a_collector_approves_rejects_and_counter_offers_and_borrowers_see_each_
 
     c.goto(&app.url(&format!("/queue/{counter_id}"))).await.expect("review");
     wait_css(&collector, "#counter-form").await;
+    collector.wait_hydrated().await;
     set_value(&collector, "counter-down", "5000").await;
     set_value(&collector, "counter-installments", "12").await;
     set_value(&collector, "counter-frequency", "monthly").await;
