@@ -7,9 +7,12 @@ use std::sync::{Arc, Mutex};
 use crate::domain::policy::PlanPolicy;
 use crate::server::store::policies;
 
+/// The last version read: its row id and the policy parsed from it.
+type Parsed = Option<(i64, Arc<PlanPolicy>)>;
+
 #[derive(Clone, Debug, Default)]
 pub struct PolicyCache {
-    parsed: Arc<Mutex<Option<(i64, Arc<PlanPolicy>)>>>,
+    parsed: Arc<Mutex<Parsed>>,
 }
 
 impl PolicyCache {
