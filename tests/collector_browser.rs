@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::{json, Value};
 use tests::browser::{Browser, DESKTOP, PHONE};
-use tests::{submit_plan, TestApp, BORROWER_A, BORROWER_B, COLLECTOR};
+use tests::{submit_plan, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR};
 
 async fn submit(app: &TestApp, login: (&str, &str), account: i64, key: &str, plan: Value) -> i64 {
     let client = app.signed_in(login.0, login.1).await;
@@ -320,4 +320,54 @@ async fn a_collector_uploads_a_payment_file_and_reads_the_report_on_a_phone() {
     assert_accessible(&collector, "payment file report").await;
     collector.screenshot("payment-import-report-phone").await;
     collector.close().await;
+}
+
+#[tokio::test]
+async fn a_supervisor_fixes_a_refused_policy_field_publishes_and_searches_the_audit_trail_on_a_phone() {
+    let app = TestApp::spawn().await;
+    let supervisor = staff_browser(&app, PHONE, SUPERVISOR).await;
+    click(&supervisor, "#nav-policy").await;
+    wait_css(&supervisor, "#policy-form").await;
+    assert_accessible(&supervisor, "policy").await;
+    type_into(&supervisor, "policy-version", "2026-12-a").await;
+    type_into(&supervisor, "policy-early-auto_max_installments", "40").await;
+    click(&supervisor, "#policy-publish").await;
+    wait_css(&supervisor, "#policy-error").await;
+    // Refused: the field says why, and what was typed is still there.
+    wait_text(
+        &supervisor,
+        "#err-policy-early-auto_max_installments",
+        "most installments of any plan (26)",
+    )
+    .await;
+    let typed = supervisor
+        .client
+        .find(Locator::Id("policy-early-auto_max_installments"))
+        .await
+        .expect("field");
+    assert_eq!(typed.prop("value").await.expect("value").as_deref(), Some("40"));
+    supervisor
+        .client
+        .execute(
+            "document.getElementById('policy-early-auto_max_installments').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    assert_accessible(&supervisor, "policy with an error").await;
+    supervisor.screenshot("policy-error-phone").await;
+    type_into(&supervisor, "policy-early-auto_max_installments", "4").await;
+    click(&supervisor, "#policy-publish").await;
+    wait_css(&supervisor, "#policy-published").await;
+    assert_eq!(supervisor.text("#policy-current").await, "2026-12-a");
+
+    click(&supervisor, "#nav-audit").await;
+    wait_css(&supervisor, "#audit-filters").await;
+    type_into(&supervisor, "audit-action", "policy.").await;
+    click(&supervisor, "#audit-search").await;
+    wait_css(&supervisor, "#audit-table").await;
+    assert!(supervisor.text("#audit-table").await.contains("policy.published"));
+    assert_accessible(&supervisor, "audit search").await;
+    supervisor.screenshot("audit-search-phone").await;
+    supervisor.close().await;
 }

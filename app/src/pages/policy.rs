@@ -201,7 +201,7 @@ fn Field(
 #[component]
 fn Check(#[prop(into)] name: String, label: &'static str, ctx: FormCtx) -> impl IntoView {
     view! {
-        <label class="check">
+        <label class="choice">
             <input type="checkbox" name=name.clone() id=dom_id(&name) checked=ctx.ticked(&name)/>
             {label}
         </label>
@@ -217,7 +217,7 @@ fn StageFields(stage: Stage, ctx: FormCtx) -> impl IntoView {
         .map(|freq| view! { <Check name=f(freq.code()) label=wording::frequency(freq, locale) ctx/> })
         .collect_view();
     view! {
-        <fieldset class="field policy-stage" id=format!("policy-{}", stage.code())>
+        <fieldset class="plain policy-stage" id=format!("policy-{}", stage.code())>
             <legend><h2>{stage_label(Some(stage), locale)}</h2></legend>
             <h3>{T::PolicyLimits.get(locale)}</h3>
             <div class="filter-grid">
@@ -230,18 +230,18 @@ fn StageFields(stage: Stage, ctx: FormCtx) -> impl IntoView {
                 <Field name=f("first_payment_latest_days") label=T::PolicyLatest.get(locale) ctx/>
             </div>
             <fieldset class="plain">
-                <legend>{T::PolicyAllowed.get(locale)}</legend>
+                <legend class="policy-legend">{T::PolicyAllowed.get(locale)}</legend>
                 <div class="choices">{frequencies}</div>
                 <FieldMessages name=f("frequencies") ctx/>
             </fieldset>
-            <Check name=f(CHECK_FIELDS[0]) label=T::PolicySmallerFinal.get(locale) ctx/>
+            <div class="choices"><Check name=f(CHECK_FIELDS[0]) label=T::PolicySmallerFinal.get(locale) ctx/></div>
             <h3>{T::PolicyAuto.get(locale)}</h3>
             <div class="filter-grid">
                 <Field name=f("auto_max_installments") label=T::PolicyMaxInstallments.get(locale) ctx/>
                 <Field name=f("auto_max_term_days") label=T::PolicyMaxTermDays.get(locale) ctx/>
                 <Field name=f("auto_min_down_payment_percent") label=T::PolicyMinDownPercent.get(locale) ctx/>
             </div>
-            <Check name=f(CHECK_FIELDS[1]) label=T::PolicyReviewHardship.get(locale) ctx/>
+            <div class="choices"><Check name=f(CHECK_FIELDS[1]) label=T::PolicyReviewHardship.get(locale) ctx/></div>
         </fieldset>
     }
 }
