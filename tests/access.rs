@@ -87,6 +87,21 @@ fn rules() -> Vec<Rule> {
     const NO_ACCOUNT: [Expect; 5] = [Status(401), Status(404), Status(404), Status(403), Status(403)];
     const STAFF_ONLY: [Expect; 5] = [Status(401), Status(403), Status(403), Status(200), Status(200)];
     const STAFF_ONLY_UNKNOWN: [Expect; 5] = [Status(401), Status(403), Status(403), Status(404), Status(404)];
+    const SUPERVISOR_ONLY: [Expect; 5] = [Status(401), Status(403), Status(403), Status(403), Status(200)];
+    const STAFF_PAGE: [Expect; 5] = [
+        RedirectTo("/sign-in"),
+        Status(403),
+        Status(403),
+        Status(200),
+        Status(200),
+    ];
+    const SUPERVISOR_PAGE: [Expect; 5] = [
+        RedirectTo("/sign-in"),
+        Status(403),
+        Status(403),
+        Status(403),
+        Status(200),
+    ];
     const UNKNOWN_FOR_ALL: [Expect; 5] = [Status(401), Status(404), Status(404), Status(404), Status(404)];
     const OWN_ACCOUNT_PAGE: [Expect; 5] = [
         RedirectTo("/sign-in"),
@@ -455,6 +470,116 @@ fn rules() -> Vec<Rule> {
             "/api/v1/{*rest}",
             vec![probe("/api/v1/accounts", &[], same_for_all(Status(404)))],
         ),
+        // Payment files, exports, audit search and policy (collector workspace, supervisors).
+        rule(
+            "POST",
+            "/payments/import",
+            vec![probe(
+                "/payments/import",
+                &[],
+                [
+                    RedirectTo("/sign-in?error=expired"),
+                    Status(403),
+                    Status(403),
+                    RedirectTo("/payments/import?error=file_missing"),
+                    RedirectTo("/payments/import?error=file_missing"),
+                ],
+            )],
+        ),
+        rule(
+            "GET",
+            "/exports/{name}",
+            vec![
+                probe(
+                    "/exports/agreements.csv",
+                    &[],
+                    [
+                        RedirectTo("/sign-in?error=expired"),
+                        Status(403),
+                        Status(403),
+                        Status(200),
+                        Status(200),
+                    ],
+                ),
+                probe(
+                    "/exports/passwords.csv",
+                    &[],
+                    [
+                        RedirectTo("/sign-in?error=expired"),
+                        Status(403),
+                        Status(403),
+                        Status(404),
+                        Status(404),
+                    ],
+                ),
+            ],
+        ),
+        rule(
+            "POST",
+            "/policy/publish",
+            vec![probe(
+                "/policy/publish",
+                &[("version", "matrix-1")],
+                [
+                    RedirectTo("/sign-in?error=expired"),
+                    Status(403),
+                    Status(403),
+                    Status(403),
+                    RedirectTo("/policy?error=invalid"),
+                ],
+            )],
+        ),
+        rule(
+            "POST",
+            "/api/imports/report",
+            vec![probe("/api/imports/report", &[("id", "999")], STAFF_ONLY_UNKNOWN)],
+        ),
+        rule(
+            "POST",
+            "/api/imports/recent",
+            vec![probe("/api/imports/recent", &[], STAFF_ONLY)],
+        ),
+        rule(
+            "POST",
+            "/api/audit/search",
+            vec![probe_json("/api/audit/search", r#"{"query":{}}"#, SUPERVISOR_ONLY)],
+        ),
+        rule(
+            "POST",
+            "/api/policy/overview",
+            vec![probe("/api/policy/overview", &[], SUPERVISOR_ONLY)],
+        ),
+        rule(
+            "POST",
+            "/api/policy/publish",
+            vec![probe_json(
+                "/api/policy/publish",
+                r#"{"draft":{"version":"matrix-2"}}"#,
+                [Status(401), Status(403), Status(403), Status(403), Status(422)],
+            )],
+        ),
+        rule(
+            "GET",
+            "/payments/import",
+            vec![probe("/payments/import", &[], STAFF_PAGE)],
+        ),
+        rule(
+            "GET",
+            "/payments/imports/{id}",
+            vec![probe(
+                "/payments/imports/999",
+                &[],
+                [
+                    RedirectTo("/sign-in"),
+                    Status(403),
+                    Status(403),
+                    Status(404),
+                    Status(404),
+                ],
+            )],
+        ),
+        rule("GET", "/audit", vec![probe("/audit", &[], SUPERVISOR_PAGE)]),
+        rule("GET", "/policy", vec![probe("/policy", &[], SUPERVISOR_PAGE)]),
         // Pages.
         rule(
             "GET",

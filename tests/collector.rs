@@ -2,34 +2,9 @@
 //! counter-offers are answered once before they expire, payments apply in schedule order, and
 //! the audit trail records each step of a negotiation in order.
 
-use app::server::db::Db;
 use serde_json::{json, Value};
-use tests::{
-    decide, fresh_database, page_html, post_json, submit_plan, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR,
-    SUPERVISOR,
-};
-
-/// Borrower A's early-stage account (¥13,014.50) in the demo data.
-const ACCOUNT: i64 = 1;
-
-/// A plan outside the auto-approve limits, so it waits for a collector.
-async fn pending_proposal(app: &TestApp, borrower: &reqwest::Client, account: i64, key: &str) -> i64 {
-    let proposal =
-        json!({ "down_payment": "", "installments": "20", "frequency": "weekly", "first_payment_date": "2026-12-05" });
-    let (status, body) = submit_plan(borrower, app, account, key, proposal).await;
-    assert_eq!(status, 200, "{body}");
-    body["SentForReview"]["proposal_id"]
-        .as_i64()
-        .expect("a pending proposal")
-}
-
-async fn db(app: &TestApp) -> Db {
-    Db::open(&app.database_url, 1).await.expect("open the test database")
-}
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&db(app).await.pool).await.expect(sql)
-}
+use tests::workspace::{approved, counter, db, decide, pay, pending_proposal, scalar, ACCOUNT};
+use tests::{fresh_database, page_html, post_json, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR};
 
 async fn exactly_one_of_many_concurrent_decisions_is_recorded(app: TestApp) {
     let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
@@ -176,17 +151,6 @@ async fn a_rejection_needs_a_reason_and_the_borrower_reads_it_as_text() {
     );
 }
 
-async fn counter(client: &reqwest::Client, app: &TestApp, id: i64, installments: &str, expires: &str) -> (u16, Value) {
-    let terms = json!({ "down_payment": "1000", "installments": installments, "frequency": "monthly", "first_payment_date": "2026-12-10" });
-    decide(
-        client,
-        app,
-        id,
-        json!({ "CounterOffer": { "terms": terms, "expires_on": expires, "note": "A shorter plan with a down payment." } }),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn a_counter_offer_must_pass_the_rulebook_and_have_a_sensible_expiry() {
     let app = TestApp::spawn().await;
@@ -287,27 +251,6 @@ async fn an_expired_counter_offer_cannot_be_accepted_and_a_declined_one_frees_th
     .await;
     assert_eq!((status, body), (200, Value::Null));
     pending_proposal(&app, &borrower, 1, "key-expire-03").await;
-}
-
-/// An approved agreement on account 1: 20 weekly installments of ¥650.72 (the last ¥650.82).
-async fn approved(app: &TestApp) -> (reqwest::Client, String) {
-    let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
-    let id = pending_proposal(app, &borrower, ACCOUNT, "key-pay-0001").await;
-    let collector = app.signed_in(COLLECTOR.0, COLLECTOR.1).await;
-    let (status, body) = decide(&collector, app, id, json!("Approve")).await;
-    assert_eq!(status, 200, "{body}");
-    let reference = body["Approved"]["reference"].as_str().expect("reference").to_owned();
-    (collector, reference)
-}
-
-async fn pay(client: &reqwest::Client, app: &TestApp, reference: &str, amount: &str, ext: &str) -> (u16, Value) {
-    post_json(
-        client,
-        app,
-        "/api/agreements/payment",
-        json!({ "reference": reference, "amount": amount, "paid_on": "", "external_ref": ext }),
-    )
-    .await
 }
 
 async fn paid(app: &TestApp) -> Vec<i64> {

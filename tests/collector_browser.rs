@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::{json, Value};
 use tests::browser::{Browser, DESKTOP, PHONE};
-use tests::{submit_plan, TestApp, BORROWER_A, BORROWER_B, COLLECTOR};
+use tests::{submit_plan, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR};
 
 async fn submit(app: &TestApp, login: (&str, &str), account: i64, key: &str, plan: Value) -> i64 {
     let client = app.signed_in(login.0, login.1).await;
@@ -49,6 +49,46 @@ async fn set_value(browser: &Browser, id: &str, value: &str) {
         .unwrap_or_else(|e| panic!("set {id}: {e}"));
 }
 
+/// A browser signed in as a collector or supervisor (who land on the queue).
+async fn staff_browser(app: &TestApp, size: (u32, u32), login: (&str, &str)) -> Browser {
+    let browser = Browser::start(size, "en").await;
+    let c = &browser.client;
+    c.goto(&app.url("/sign-in")).await.expect("sign-in");
+    for (id, text) in [("login", login.0), ("password", login.1)] {
+        c.find(Locator::Id(id))
+            .await
+            .expect(id)
+            .send_keys(text)
+            .await
+            .expect("type");
+    }
+    click(&browser, "form[action='/auth/sign-in'] button[type=submit]").await;
+    wait_css(&browser, "#nav-queue").await;
+    browser
+}
+
+/// Types into a field as a person would (input events fire), replacing what was there.
+async fn type_into(browser: &Browser, id: &str, text: &str) {
+    let field = browser.client.find(Locator::Id(id)).await.expect(id);
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+async fn wait_text(browser: &Browser, css: &str, wanted: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let text = browser.text(css).await;
+        if text.contains(wanted) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{css} never said {wanted:?}: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn assert_accessible(browser: &Browser, page: &str) {
     let violations = browser.accessibility_violations().await;
     assert!(
@@ -67,22 +107,8 @@ async fn a_collector_approves_rejects_and_counter_offers_and_borrowers_see_each_
     let late = json!({ "down_payment": "4100", "installments": "20", "frequency": "biweekly", "first_payment_date": "2026-12-05" });
     let counter_id = submit(&app, BORROWER_B, 3, "key-browser-3", late).await;
 
-    let collector = Browser::start(DESKTOP, "en").await;
+    let collector = staff_browser(&app, DESKTOP, COLLECTOR).await;
     let c = &collector.client;
-    c.goto(&app.url("/sign-in")).await.expect("sign-in");
-    c.find(Locator::Id("login"))
-        .await
-        .expect("login")
-        .send_keys(COLLECTOR.0)
-        .await
-        .expect("type");
-    c.find(Locator::Id("password"))
-        .await
-        .expect("password")
-        .send_keys(COLLECTOR.1)
-        .await
-        .expect("type");
-    click(&collector, "form[action='/auth/sign-in'] button[type=submit]").await;
     wait_css(&collector, "#queue-table").await;
     assert_eq!(
         c.find_all(Locator::Css("tr[data-proposal]")).await.expect("rows").len(),
@@ -103,12 +129,15 @@ async fn a_collector_approves_rejects_and_counter_offers_and_borrowers_see_each_
 
     click(&collector, &format!("a[href='/queue/{approve_id}']")).await;
     wait_css(&collector, "#approve").await;
+    // The review page carries the counter-offer island: let it load before acting.
+    collector.wait_hydrated().await;
     assert_accessible(&collector, "review").await;
     click(&collector, "#approve").await;
     wait_css(&collector, "#decision-done").await;
     wait_css(&collector, "#review-agreement").await;
 
     c.goto(&app.url(&format!("/queue/{reject_id}"))).await.expect("review");
+    collector.wait_hydrated().await;
     c.find(Locator::Id("reject-reason"))
         .await
         .expect("reason")
@@ -120,6 +149,7 @@ async fn a_collector_approves_rejects_and_counter_offers_and_borrowers_see_each_
 
     c.goto(&app.url(&format!("/queue/{counter_id}"))).await.expect("review");
     wait_css(&collector, "#counter-form").await;
+    collector.wait_hydrated().await;
     set_value(&collector, "counter-down", "5000").await;
     set_value(&collector, "counter-installments", "12").await;
     set_value(&collector, "counter-frequency", "monthly").await;
@@ -200,4 +230,144 @@ async fn a_borrower_declines_a_counter_offer_in_chinese() {
     b.client.goto(&app.url("/accounts/4/plan")).await.expect("plan page");
     wait_css(&b, ".plan-builder").await;
     b.close().await;
+}
+
+#[tokio::test]
+async fn the_counter_offer_preview_follows_what_the_collector_types_on_a_phone() {
+    let app = TestApp::spawn().await;
+    let late = json!({ "down_payment": "4100", "installments": "20", "frequency": "biweekly", "first_payment_date": "2026-12-05" });
+    let id = submit(&app, BORROWER_B, 3, "key-preview-01", late).await;
+    let collector = staff_browser(&app, PHONE, COLLECTOR).await;
+    collector
+        .client
+        .goto(&app.url(&format!("/queue/{id}")))
+        .await
+        .expect("review");
+    collector.wait_hydrated().await;
+    // It starts from the borrower's own terms, which pass the rules.
+    let installments = collector
+        .client
+        .find(Locator::Id("counter-installments"))
+        .await
+        .expect("field");
+    assert_eq!(installments.prop("value").await.expect("value").as_deref(), Some("20"));
+    wait_text(&collector, "#counter-verdict", "pass every rule").await;
+    // Too many installments for the late stage: named at once, no schedule.
+    type_into(&collector, "counter-installments", "30").await;
+    wait_text(&collector, "#counter-verdict", "at most 24 installments").await;
+    assert!(collector.text("#counter-schedule").await.is_empty());
+    // Twelve monthly payments after ¥5,000 down.
+    type_into(&collector, "counter-installments", "12").await;
+    type_into(&collector, "counter-down", "5000").await;
+    collector
+        .client
+        .find(Locator::Id("counter-frequency"))
+        .await
+        .expect("frequency")
+        .select_by_value("monthly")
+        .await
+        .expect("choose monthly");
+    wait_text(&collector, "#counter-verdict", "pass every rule").await;
+    let rows = collector
+        .client
+        .find_all(Locator::Css("#counter-schedule tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 13, "the down payment and twelve installments");
+    collector
+        .client
+        .execute("document.getElementById('counter-form').scrollIntoView();", vec![])
+        .await
+        .expect("scroll");
+    assert_accessible(&collector, "counter-offer preview").await;
+    collector.screenshot("counter-offer-preview-phone").await;
+    collector.close().await;
+}
+
+#[tokio::test]
+async fn a_collector_uploads_a_payment_file_and_reads_the_report_on_a_phone() {
+    let app = TestApp::spawn().await;
+    let (_, reference) = tests::workspace::approved(&app).await;
+    let file = tests::scratch_dir("import").join("bank-2026-12-01.csv");
+    let csv = format!(
+        "agreement_reference,amount,paid_on,payment_reference\n\
+         {reference},650.72,2026-11-30,ICBC-20261130-000184\n\
+         {reference},12.5.0,2026-11-30,ICBC-20261130-000185\n\
+         AG-20261201-NOPE22,100,2026-11-30,ICBC-20261130-000186\n"
+    );
+    std::fs::write(&file, csv).expect("write the file");
+    let collector = staff_browser(&app, PHONE, COLLECTOR).await;
+    click(&collector, "#nav-import").await;
+    wait_css(&collector, "#import-form").await;
+    assert_accessible(&collector, "payment file upload").await;
+    collector.screenshot("payment-import-phone").await;
+    collector
+        .client
+        .find(Locator::Id("import-file"))
+        .await
+        .expect("file input")
+        .send_keys(&file.to_string_lossy())
+        .await
+        .expect("choose the file");
+    click(&collector, "#import-upload").await;
+    wait_css(&collector, "#import-rows").await;
+    assert!(collector.text("#import-counts").await.contains("1 applied · 2 refused"));
+    assert!(collector.text("tr[data-row='2']").await.contains("Installment 1"));
+    assert!(collector
+        .text("tr[data-row='4']")
+        .await
+        .contains("No agreement has this reference."));
+    assert_accessible(&collector, "payment file report").await;
+    collector.screenshot("payment-import-report-phone").await;
+    collector.close().await;
+}
+
+#[tokio::test]
+async fn a_supervisor_fixes_a_refused_policy_field_publishes_and_searches_the_audit_trail_on_a_phone() {
+    let app = TestApp::spawn().await;
+    let supervisor = staff_browser(&app, PHONE, SUPERVISOR).await;
+    click(&supervisor, "#nav-policy").await;
+    wait_css(&supervisor, "#policy-form").await;
+    assert_accessible(&supervisor, "policy").await;
+    type_into(&supervisor, "policy-version", "2026-12-a").await;
+    type_into(&supervisor, "policy-early-auto_max_installments", "40").await;
+    click(&supervisor, "#policy-publish").await;
+    wait_css(&supervisor, "#policy-error").await;
+    // Refused: the field says why, and what was typed is still there.
+    wait_text(
+        &supervisor,
+        "#err-policy-early-auto_max_installments",
+        "most installments of any plan (26)",
+    )
+    .await;
+    let typed = supervisor
+        .client
+        .find(Locator::Id("policy-early-auto_max_installments"))
+        .await
+        .expect("field");
+    assert_eq!(typed.prop("value").await.expect("value").as_deref(), Some("40"));
+    supervisor
+        .client
+        .execute(
+            "document.getElementById('policy-early-auto_max_installments').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    assert_accessible(&supervisor, "policy with an error").await;
+    supervisor.screenshot("policy-error-phone").await;
+    type_into(&supervisor, "policy-early-auto_max_installments", "4").await;
+    click(&supervisor, "#policy-publish").await;
+    wait_css(&supervisor, "#policy-published").await;
+    assert_eq!(supervisor.text("#policy-current").await, "2026-12-a");
+
+    click(&supervisor, "#nav-audit").await;
+    wait_css(&supervisor, "#audit-filters").await;
+    type_into(&supervisor, "audit-action", "policy.").await;
+    click(&supervisor, "#audit-search").await;
+    wait_css(&supervisor, "#audit-table").await;
+    assert!(supervisor.text("#audit-table").await.contains("policy.published"));
+    assert_accessible(&supervisor, "audit search").await;
+    supervisor.screenshot("audit-search-phone").await;
+    supervisor.close().await;
 }

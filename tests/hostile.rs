@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
-use tests::{TestApp, BORROWER_A};
+use tests::{upload_payment_file, TestApp, BORROWER_A, SUPERVISOR};
 
 const NASTY: &[&str] = &[
     "",
@@ -53,16 +53,27 @@ fn acceptable(status: u16) -> bool {
     (200..500).contains(&status)
 }
 
+/// Sends `cases` generated inputs through `requests` (which answers every status it got) and
+/// fails on the first answer that is not acceptable.
+fn fuzz<S: Strategy>(cases: u32, strategy: S, requests: impl Fn(S::Value) -> Vec<u16>) {
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&strategy, |value| {
+        let statuses = requests(value);
+        prop_assert!(statuses.iter().all(|s| acceptable(*s)), "statuses {:?}", statuses);
+        Ok(())
+    });
+    result.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_functions_answer_hostile_input_with_4xx_never_5xx() {
     let app = TestApp::spawn().await;
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     let runtime = tokio::runtime::Handle::current();
-    let mut runner = TestRunner::new(Config {
-        cases: 64,
-        failure_persistence: None,
-        ..Config::default()
-    });
     let strategy = (
         nasty_or_random(),
         nasty_or_random(),
@@ -70,8 +81,8 @@ async fn server_functions_answer_hostile_input_with_4xx_never_5xx() {
         nasty_or_random(),
         nasty_or_random(),
     );
-    let result = runner.run(&strategy, |(a, b, c, d, e)| {
-        let statuses = tokio::task::block_in_place(|| {
+    fuzz(64, strategy, |(a, b, c, d, e)| {
+        tokio::task::block_in_place(|| {
             runtime.block_on(async {
                 let post_form = |path: &str, pairs: Vec<(&'static str, String)>| client.post(app.url(path)).form(&pairs);
                 vec![
@@ -88,11 +99,8 @@ async fn server_functions_answer_hostile_input_with_4xx_never_5xx() {
                     status_of(post_form("/plans/submit", vec![("account_id", "1".into()), ("idempotency_key", e.clone()), ("down_payment", a.clone()), ("installments", b.clone())])).await,
                 ]
             })
-        });
-        prop_assert!(statuses.iter().all(|s| acceptable(*s)), "statuses {:?}", statuses);
-        Ok(())
+        })
     });
-    result.unwrap();
 
     // Shapes the UI never sends: wrong types, missing fields, broken JSON, the wrong method.
     let raw = |body: &'static str| {
@@ -165,4 +173,35 @@ async fn markup_in_a_hardship_note_is_shown_as_text_wherever_it_appears() {
         !html.contains("<script>alert('owned')") && !html.contains("<img src=x"),
         "{html}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_endpoints_answer_hostile_input_with_4xx_never_5xx() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in(SUPERVISOR.0, SUPERVISOR.1).await;
+    let runtime = tokio::runtime::Handle::current();
+    let strategy = (
+        nasty_or_random(),
+        nasty_or_random(),
+        nasty_or_random(),
+        nasty_or_random(),
+    );
+    fuzz(48, strategy, |(a, b, c, d)| {
+        tokio::task::block_in_place(|| {
+            runtime.block_on(async {
+                let query = json!({ "account": a, "actor": b, "action": c, "from": d, "to": a, "text": b, "order": c, "page": d });
+                let file = format!("agreement_reference,amount,paid_on,payment_reference\n{a},{b},{c},{d}\n{d},{c},{b},{a}\n");
+                vec![
+                    status_of(client.post(app.url("/api/audit/search")).json(&json!({ "query": query }))).await,
+                    status_of(client.post(app.url("/api/audit/search")).json(&json!({ "query": { "text": a, "page": "1" } }))).await,
+                    status_of(client.post(app.url("/policy/publish")).form(&[("version", a.as_str()), ("early.max_installments", b.as_str()), ("late.min_installment", c.as_str()), ("middle.auto_max_term_days", d.as_str())])).await,
+                    status_of(client.post(app.url("/api/policy/publish")).json(&json!({ "draft": { "version": d, "early.min_down_payment_percent": a } }))).await,
+                    status_of(client.post(app.url("/api/imports/report")).form(&[("id", a.as_str())])).await,
+                    upload_payment_file(&client, &app, &b, file.as_bytes()).await.0,
+                ]
+            })
+        })
+    });
+    let readyz = status_of(client.get(app.url("/readyz"))).await;
+    assert_eq!(readyz, 200, "the server still serves");
 }

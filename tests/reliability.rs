@@ -8,7 +8,8 @@ use std::time::Duration;
 use app::server::db::Db;
 use futures::{stream, StreamExt};
 use serde_json::{json, Value};
-use tests::{clone_accounts, decide, fresh_database, submit_plan, Backend, TestApp};
+use tests::workspace::decide;
+use tests::{clone_accounts, fresh_database, submit_plan, Backend, TestApp};
 use tests::{BORROWER_A, COLLECTOR, SUPERVISOR};
 
 /// Borrower A's early-stage demo account (¥13,014.50), the template every copy starts from.

@@ -23,6 +23,10 @@ pub enum AppError {
     PlanRejected {
         errors: Vec<crate::domain::proposal::PlanError>,
     },
+    /// A plan policy draft was refused; every field in error is listed (worded by the UI).
+    PolicyRejected {
+        errors: Vec<crate::domain::policy::draft::DraftError>,
+    },
     /// The request conflicts with the current state (e.g. a plan is already pending).
     Conflict { code: String },
     /// Someone else decided first: who, and when ("YYYY-MM-DD HH:MM", lender time).
@@ -53,7 +57,7 @@ impl AppError {
             AppError::NotSignedIn => 401,
             AppError::NotFound => 404,
             AppError::Forbidden => 403,
-            AppError::Invalid { .. } | AppError::PlanRejected { .. } => 422,
+            AppError::Invalid { .. } | AppError::PlanRejected { .. } | AppError::PolicyRejected { .. } => 422,
             AppError::Conflict { .. } | AppError::AlreadyDecided { .. } => 409,
             AppError::BadRequest { .. } => 400,
             AppError::TooManyAttempts { .. } => 429,
@@ -72,6 +76,10 @@ impl std::fmt::Display for AppError {
             AppError::PlanRejected { errors } => {
                 let codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
                 write!(f, "plan rejected: {}", codes.join(", "))
+            }
+            AppError::PolicyRejected { errors } => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                write!(f, "policy rejected: {}", fields.join(", "))
             }
             AppError::Conflict { code } => write!(f, "conflict: {code}"),
             AppError::AlreadyDecided { by, at } => write!(f, "already decided by {by} at {at}"),

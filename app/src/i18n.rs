@@ -308,4 +308,116 @@ texts! {
     PasswordTooCommon => "That password is too common and easy to guess. Please choose another.", "该密码过于常见，容易被猜到。请换一个。";
     PasswordMismatch => "The two passwords are not the same. Please type them again.", "两次输入的密码不一致，请重新输入。";
     AlreadyHavePassword => "Already set a password? Sign in", "已经设置过密码？直接登录";
+    // Collector workspace: payment files, exports (issue 6).
+    NavImport => "Payment files", "还款文件";
+    NavAudit => "Audit trail", "审计记录";
+    NavPolicy => "Plan policy", "计划政策";
+    ImportTitle => "Import a payment file", "导入还款文件";
+    ImportIntro => "Upload the payments your bank or payment provider reports. Each good row is recorded against its agreement at once, exactly as if typed on the agreement; each bad row is listed with the reason, and nothing else changes.",
+                   "上传银行或支付机构报告的还款记录。每一行正确的记录会立即登记到对应协议，与在协议页面手工登记完全相同；有问题的行会列出原因，其他内容不受影响。";
+    ImportFormatTitle => "File format", "文件格式";
+    ImportFormatText => "A CSV file (UTF-8, comma-separated, as spreadsheets save it) whose first row is exactly this header, then one payment per row:",
+                        "CSV 文件（UTF-8 编码、逗号分隔，即电子表格保存的格式），第一行必须是下面的表头，之后每行一笔还款：";
+    ImportColAgreement => "the agreement reference, as printed on the agreement", "协议编号，与协议上打印的一致";
+    ImportColAmount => "the amount received, for example 650.72 (no currency sign needed)", "收到的金额，例如 650.72（无需货币符号）";
+    ImportColPaidOn => "the day it was paid, YYYY-MM-DD, not in the future", "还款日期，格式 YYYY-MM-DD，不能晚于今天";
+    ImportColReference => "the payment's own reference from the bank (required, unique: a row whose reference is already recorded is never applied twice)",
+                          "银行的付款流水号（必填且唯一：已登记过的流水号不会被重复计入）";
+    ImportExample => "Example", "示例";
+    ImportLimits => "At most {max_rows} payment rows and {max_kb} KB per file. Rows are applied one by one, each completely or not at all; uploading the same file again applies nothing twice.",
+                    "每个文件最多 {max_rows} 行还款、{max_kb} KB。各行逐一处理，每行要么完整登记，要么完全不登记；重复上传同一文件不会重复登记。";
+    ImportFileLabel => "Payment file (.csv)", "还款文件（.csv）";
+    ImportUpload => "Upload and apply", "上传并登记";
+    ImportRecent => "Recent files", "最近导入的文件";
+    ImportNoneYet => "No payment file has been imported yet.", "尚未导入任何还款文件。";
+    ImportReportTitle => "Payment file report", "还款文件导入报告";
+    ImportUploadedBy => "Uploaded by", "上传人";
+    ImportRowsApplied => "applied", "已登记";
+    ImportRowsRefused => "refused", "被拒绝";
+    ImportRowsMissing => "Rows not processed (the import was interrupted): upload the file again; rows already recorded are recognised and skipped.",
+                         "有行未被处理（导入中断）：请重新上传该文件，已登记的行会被识别并跳过。";
+    ImportAnother => "Import another file", "导入其他文件";
+    ColRow => "Row", "行号";
+    ColAgreement => "Agreement", "协议";
+    ColAmount => "Amount", "金额";
+    ColPaidOn => "Paid on", "还款日期";
+    ColPaymentRef => "Payment reference", "付款流水号";
+    ColOutcome => "Outcome", "结果";
+    ColFile => "File", "文件";
+    ColWhen => "When", "时间";
+    RowApplied => "Applied", "已登记";
+    RowRefused => "Refused", "已拒绝";
+    RowInstallment => "Installment", "第几期";
+    RowDownPayment => "Down payment", "首付";
+    RowStatusNow => "agreement now", "协议当前状态";
+    ExportsTitle => "Exports", "导出";
+    ExportsIntro => "Spreadsheet files (CSV, UTF-8) of every agreement and every payment. Each download is recorded in the audit trail.",
+                    "所有协议与所有还款的电子表格文件（CSV，UTF-8）。每次下载都会记入审计记录。";
+    ExportAgreements => "Download agreements (CSV)", "下载协议（CSV）";
+    ExportPayments => "Download payments (CSV)", "下载还款（CSV）";
+    ErrorFileTooLarge => "The file is larger than {max_kb} KB. Split it into smaller files and upload each.", "文件超过 {max_kb} KB，请拆分成较小的文件分别上传。";
+    ErrorFileTooManyRows => "The file has more than {max_rows} payment rows. Split it into smaller files; nothing was applied.", "文件超过 {max_rows} 行还款，请拆分成较小的文件；本次未登记任何内容。";
+    ErrorFileNotUtf8 => "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload it again; nothing was applied.", "文件不是 UTF-8 文本。请在电子表格中另存为“CSV UTF-8”后重新上传；本次未登记任何内容。";
+    ErrorFileUnreadable => "The file could not be read as CSV (a quote is not closed). Check it and upload it again; nothing was applied.", "无法按 CSV 读取该文件（有未闭合的引号）。请检查后重新上传；本次未登记任何内容。";
+    ErrorFileEmpty => "The file has no payment rows.", "文件中没有还款记录。";
+    ErrorFileHeader => "The first row must be exactly: agreement_reference,amount,paid_on,payment_reference. Nothing was applied.", "第一行必须是：agreement_reference,amount,paid_on,payment_reference。本次未登记任何内容。";
+    ErrorFileMissing => "Choose a CSV file to upload.", "请选择要上传的 CSV 文件。";
+    RowErrorColumns => "Wrong number of columns: a row needs exactly 4 (agreement, amount, date, payment reference).", "列数不对：每行需要 4 列（协议、金额、日期、流水号）。";
+    RowErrorReferenceMissing => "The agreement reference is missing.", "缺少协议编号。";
+    RowErrorPaymentRefMissing => "The payment reference is missing (it is required in files, so a file can be uploaded again safely).", "缺少付款流水号（文件中必填，以便安全地重复上传）。";
+    RowErrorDuplicateInFile => "This payment reference appears earlier in the same file; only its first row counts.", "该流水号在同一文件中已出现过，只处理第一次出现的行。";
+    RowErrorUnknownAgreement => "No agreement has this reference.", "没有该编号的协议。";
+    RowErrorAlreadyRecorded => "A payment with this reference is already recorded; it was not applied again.", "该流水号的还款已登记，未重复登记。";
+    ErrorAmountNotPositive => "The amount must be more than zero.", "金额必须大于零。";
+    ErrorPaidOnFuture => "The payment date is in the future.", "还款日期晚于今天。";
+    ErrorRefTooLong => "The payment reference is longer than 100 characters.", "付款流水号超过 100 个字符。";
+    CounterPreviewTitle => "Preview of the counter-offer", "还款建议预览";
+    CounterPreviewOk => "These terms pass every rule. The borrower will see this schedule.", "这些条件符合全部规则。借款人将看到以下还款计划表。";
+    CounterPreviewFix => "These terms break a rule, so the offer cannot be sent yet:", "这些条件不符合规则，暂时无法发送：";
+    // Supervisor: audit search.
+    AuditTitle => "Audit trail", "审计记录";
+    AuditIntro => "Every state change and security event, as recorded. Entries are never changed or removed.", "记录的每一次状态变更和安全事件。记录不会被修改或删除。";
+    AuditAccount => "Account reference", "账户编号";
+    AuditActor => "Who (username, phone, name or role)", "操作人（用户名、手机号、姓名或角色）";
+    AuditAction => "Action (e.g. payment.recorded, or payment. for all)", "操作（如 payment.recorded，或 payment. 表示全部）";
+    AuditFrom => "From", "开始日期";
+    AuditTo => "To", "结束日期";
+    AuditText => "Text in the entry", "记录内容包含";
+    AuditOldestFirst => "Oldest first", "按时间正序";
+    AuditSearch => "Search", "搜索";
+    AuditNone => "No entry matches these filters.", "没有符合条件的记录。";
+    AuditFound => "entries", "条记录";
+    ColSubject => "About", "对象";
+    ColActor => "Who", "操作人";
+    ColAction => "Action", "操作";
+    ColDetail => "Detail", "详情";
+    ActorSystem => "system", "系统";
+    ErrorDateInvalid => "Enter the date as year-month-day, for example 2026-12-01.", "请按 年-月-日 输入日期，例如 2026-12-01。";
+    ErrorDateRange => "The end date is before the start date.", "结束日期早于开始日期。";
+    // Supervisor: plan policy.
+    PolicyTitle => "Plan policy", "还款计划政策";
+    PolicyIntro => "The limits every plan is checked against, per collection stage. Publishing creates a new version: decisions from then on use it, everything decided before keeps the version it was decided with.",
+                   "每个还款计划依据的各催收阶段限制。发布会生成新版本：此后的决定使用新版本，此前的决定保留当时的版本。";
+    PolicyInForce => "In force", "当前生效";
+    PolicyVersionLabel => "New version id (letters, digits, . - _)", "新版本号（字母、数字、. - _）";
+    PolicyPublish => "Publish new version", "发布新版本";
+    PolicyPublished => "Published. New proposals are now decided with version", "已发布。新的计划将按此版本决定：";
+    PolicyFixThese => "Nothing was published. Fix the fields marked below.", "未发布。请修改下面标出的字段。";
+    PolicyHistory => "Versions", "版本历史";
+    PolicyStartup => "start-up (policy file or built-in)", "启动时（政策文件或内置）";
+    PolicyAllowed => "Allowed frequencies", "允许的还款频率";
+    PolicyLimits => "Limits for every plan", "所有计划的限制";
+    PolicyAuto => "Accepted at once (no collector) when within", "在以下范围内自动接受（无需催收员）";
+    PolicyMaxInstallments => "Most installments", "最多期数";
+    PolicyMaxTermDays => "Longest term (days from today to the last installment)", "最长期限（从今天到最后一期的天数）";
+    PolicyMinInstallment => "Smallest installment", "最低每期金额";
+    PolicyMinDown => "Smallest down payment (amount)", "最低首付（金额）";
+    PolicyMinDownPercent => "Smallest down payment (% of balance)", "最低首付（占余额百分比）";
+    PolicyEarliest => "First payment at the earliest (days from today)", "首次还款最早（距今天数）";
+    PolicyLatest => "First payment at the latest (days from today)", "首次还款最晚（距今天数）";
+    PolicySmallerFinal => "The last installment may be below the smallest installment", "最后一期可低于最低每期金额";
+    PolicyReviewHardship => "Send every plan with a hardship reason to a collector", "声明困难原因的计划一律交催收员审核";
+    PolicyGlobal => "Not edited here (kept from the version in force)", "此处不可编辑（沿用当前版本）";
+    PolicyGrace => "Grace days", "宽限天数";
+    PolicyTolerance => "Missed installments tolerated", "可容忍的逾期期数";
 }

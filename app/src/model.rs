@@ -8,6 +8,7 @@ use crate::domain::money::Money;
 use crate::domain::proposal::HardshipReason;
 
 pub mod collector;
+pub mod supervisor;
 
 /// Who is signed in, as the UI may know it (never a secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,11 +10,15 @@ use crate::i18n::T;
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::AccountsPage;
 use crate::pages::agreement::AgreementPage;
+use crate::pages::audit::AuditPageView;
 use crate::pages::first_access::{ChoosePasswordPage, FirstAccessPage};
 use crate::pages::home::HomePage;
+use crate::pages::import_report::ImportReportPage;
 use crate::pages::not_found::NotFound;
+use crate::pages::payment_import::PaymentImportPage;
 use crate::pages::plan::PlanPage;
 use crate::pages::plans::PlansPage;
+use crate::pages::policy::PolicyPage;
 use crate::pages::proposal::ProposalPage;
 use crate::pages::queue::QueuePageView;
 use crate::pages::review::ReviewPage;
@@ -83,6 +87,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agreements/:reference") view=AgreementPage ssr=SsrMode::Async/>
                     <Route path=path!("/queue") view=QueuePageView ssr=SsrMode::Async/>
                     <Route path=path!("/queue/:id") view=ReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/payments/import") view=PaymentImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/payments/imports/:id") view=ImportReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view=AuditPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/policy") view=PolicyPage ssr=SsrMode::Async/>
                     <Route path=path!("/first-access") view=FirstAccessPage ssr=SsrMode::Async/>
                     <Route path=path!("/first-access/password") view=ChoosePasswordPage ssr=SsrMode::Async/>
                 </Routes>

@@ -247,3 +247,78 @@ pub fn installment_count(n: u32, locale: Locale) -> String {
         (Locale::ZhCn, n) => format!("{n} 期"),
     }
 }
+
+/// What is wrong with one field of the supervisor's policy form.
+pub fn policy_draft_error(problem: &crate::domain::policy::draft::DraftProblem, locale: Locale) -> String {
+    use crate::domain::policy::draft::{DraftProblem::*, MAX_VERSION_CHARS};
+    use crate::domain::policy::StageProblem as S;
+    match problem {
+        Required => pick(locale, "Fill in this field.".into(), "请填写此项。".into()),
+        NotAWholeNumber => pick(
+            locale,
+            "Enter a whole number, for example 12.".into(),
+            "请输入整数，例如 12。".into(),
+        ),
+        OutOfRange { min, max } => pick(
+            locale,
+            format!("Enter a number from {min} to {max}."),
+            format!("请输入 {min} 到 {max} 之间的数字。"),
+        ),
+        Amount(e) => amount_error(e, locale),
+        VersionFormat => pick(
+            locale,
+            format!(
+                "Use up to {MAX_VERSION_CHARS} letters, digits, dots, dashes or underscores, for example 2026-12-a."
+            ),
+            format!("最多 {MAX_VERSION_CHARS} 个字母、数字、点、短横线或下划线，例如 2026-12-a。"),
+        ),
+        VersionTaken => pick(
+            locale,
+            "A version with this id was already published: choose a new id.".into(),
+            "该版本号已发布过，请使用新的版本号。".into(),
+        ),
+        Inconsistent(S::NoFrequencies) => pick(
+            locale,
+            "Allow at least one frequency.".into(),
+            "请至少允许一种还款频率。".into(),
+        ),
+        Inconsistent(S::MaxInstallmentsOutOfRange { limit, .. }) => pick(
+            locale,
+            format!("Enter a number from 1 to {limit}."),
+            format!("请输入 1 到 {limit} 之间的数字。"),
+        ),
+        Inconsistent(S::MaxTermZero) => pick(
+            locale,
+            "The term must be at least 1 day.".into(),
+            "期限至少为 1 天。".into(),
+        ),
+        Inconsistent(S::NegativeMinInstallment { .. } | S::NegativeMinDownPayment { .. }) => {
+            amount_error(&AmountError::Negative, locale)
+        }
+        Inconsistent(S::PercentAbove100 { .. }) => pick(
+            locale,
+            "Enter a percentage from 0 to 100.".into(),
+            "请输入 0 到 100 之间的百分比。".into(),
+        ),
+        Inconsistent(S::FirstPaymentWindowInverted { latest_days, .. }) => pick(
+            locale,
+            format!("The earliest day cannot be after the latest ({latest_days})."),
+            format!("最早天数不能晚于最晚天数（{latest_days}）。"),
+        ),
+        Inconsistent(S::FirstPaymentBeyondTerm { max_term_days, .. }) => pick(
+            locale,
+            format!("The first payment cannot be later than the longest term ({max_term_days} days)."),
+            format!("首次还款不能晚于最长期限（{max_term_days} 天）。"),
+        ),
+        Inconsistent(S::AutoApproveInstallmentsAboveMax { max, .. }) => pick(
+            locale,
+            format!("Cannot be more than the most installments of any plan ({max})."),
+            format!("不能超过所有计划的最多期数（{max}）。"),
+        ),
+        Inconsistent(S::AutoApproveTermAboveMax { max, .. }) => pick(
+            locale,
+            format!("Cannot be longer than the longest term of any plan ({max} days)."),
+            format!("不能超过所有计划的最长期限（{max} 天）。"),
+        ),
+    }
+}

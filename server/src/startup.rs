@@ -1,7 +1,6 @@
 //! Builds the application state and the router, then serves until SIGTERM / Ctrl-C.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::policy::PlanPolicy;
@@ -9,6 +8,8 @@ use app::server::auth::session::SessionSettings;
 use app::server::auth::throttle::ThrottleSettings;
 use app::server::clock::{parse_zone, LenderClock};
 use app::server::db::Db;
+use app::server::policy_cache::PolicyCache;
+use app::server::store::policies;
 use app::server::{demo, AppState};
 use axum::Router;
 use leptos::prelude::*;
@@ -31,6 +32,7 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
     let db = Db::open(&args.database_url, args.db_connections)
         .await
         .map_err(|e| e.to_string())?;
+    store_first_policy(&db, &policy).await?;
     let secure_cookie = match args.secure_cookies {
         SecureCookies::Always => true,
         SecureCookies::Never => false,
@@ -52,7 +54,7 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
     };
     Ok(AppState {
         db,
-        policy: Arc::new(policy),
+        policies: PolicyCache::default(),
         clock: LenderClock {
             zone,
             fixed_today: args.today,
@@ -61,6 +63,30 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
         throttle,
         demo: args.demo,
     })
+}
+
+/// The policy versions live in the database; the file (or the built-in default) only seeds an
+/// empty one. Later versions are published by supervisors, so a file that differs is reported,
+/// not applied.
+async fn store_first_policy(db: &Db, policy: &PlanPolicy) -> Result<(), String> {
+    let body = policy
+        .to_toml()
+        .ok_or_else(|| "the plan policy cannot be written as TOML".to_owned())?;
+    let stored = policies::store_if_none(&db.pool, &policy.version, &body)
+        .await
+        .map_err(|e| format!("storing the plan policy failed: {e}"))?;
+    if stored {
+        tracing::info!(version = %policy.version, "plan policy stored as the first version");
+    } else if let Ok(current) = PolicyCache::default().current(&db.pool).await {
+        if current.version != policy.version {
+            tracing::warn!(
+                file = %policy.version,
+                in_force = %current.version,
+                "the policy file is not applied: the database holds published versions (supervisors publish at /policy)"
+            );
+        }
+    }
+    Ok(())
 }
 
 pub fn router(state: AppState, site_root: &str, bench_endpoints: bool) -> Router {

@@ -3,8 +3,9 @@
 
 pub mod browser;
 pub mod databases;
-pub mod seed;
 pub mod schema;
+pub mod seed;
+pub mod workspace;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -357,15 +358,23 @@ pub async fn post_json(
     (status, response.json().await.unwrap_or(serde_json::Value::Null))
 }
 
-/// A collector's decision on a proposal, through the `decide_proposal` server function.
-pub async fn decide(
+/// POSTs a form (a server function taking URL-encoded arguments) and returns the status and
+/// the JSON answer.
+pub async fn post_form(
     client: &reqwest::Client,
     app: &TestApp,
-    proposal_id: i64,
-    decision: serde_json::Value,
+    path: &str,
+    form: &[(&str, &str)],
 ) -> (u16, serde_json::Value) {
-    let body = serde_json::json!({ "proposal_id": proposal_id, "decision": decision });
-    post_json(client, app, "/api/queue/decide", body).await
+    let response = client
+        .post(app.url(path))
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(serde_json::Value::Null))
 }
 
 /// Submits a plan proposal through the `submit_plan` server function.
@@ -389,4 +398,29 @@ pub async fn page_html(client: &reqwest::Client, app: &TestApp, path: &str, lang
         .await
         .expect("page");
     response.text().await.expect("html")
+}
+
+/// Uploads `bytes` as the payment file form would (multipart, field `file`) and returns the
+/// status and the Location the server answers with.
+pub async fn upload_payment_file(
+    client: &reqwest::Client,
+    app: &TestApp,
+    file_name: &str,
+    bytes: &[u8],
+) -> (u16, String) {
+    let boundary = "----repaydesk-test-boundary-7d1c";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = client
+        .post(app.url("/payments/import"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    (response.status().as_u16(), location(&response))
 }

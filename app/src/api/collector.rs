@@ -1,10 +1,13 @@
-//! Server functions of the collector workspace, and the borrower's answer to a counter-offer.
+//! Server functions of the collector workspace (queue, decisions, payments, payment imports),
+//! and the borrower's answer to a counter-offer.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-use crate::model::collector::{CollectorDecision, Decided, PaymentReceipt, QueuePage, QueueQuery, ReviewContext};
+use crate::model::collector::{
+    CollectorDecision, Decided, ImportReport, ImportSummary, PaymentReceipt, QueuePage, QueueQuery, ReviewContext,
+};
 #[cfg(feature = "ssr")]
 use crate::model::Role;
 
@@ -96,6 +99,34 @@ pub async fn answer_counter_offer(proposal_id: i64, accept: bool) -> Result<Opti
             let (state, viewer) = edge::context()?;
             let borrower = viewer.require_borrower()?;
             crate::server::services::counter_offers::answer(&state, &viewer, borrower, proposal_id, accept).await
+        }
+        .await,
+    )
+    .await
+}
+
+/// The report of one imported payment file.
+#[server(endpoint = "imports/report")]
+pub async fn load_import(id: i64) -> Result<ImportReport, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            viewer.require_role(STAFF)?;
+            crate::server::services::payment_import::report(&state, &viewer, id).await
+        }
+        .await,
+    )
+    .await
+}
+
+/// The latest imported payment files.
+#[server(endpoint = "imports/recent")]
+pub async fn recent_imports() -> Result<Vec<ImportSummary>, AppError> {
+    edge::finish(
+        async {
+            let (state, viewer) = edge::context()?;
+            viewer.require_role(STAFF)?;
+            crate::server::services::payment_import::recent(&state, &viewer).await
         }
         .await,
     )

@@ -12,7 +12,9 @@ use crate::model::{
 use leptos::server_fn::codec::Json;
 
 mod collector;
+mod supervisor;
 pub use collector::*;
+pub use supervisor::*;
 
 #[cfg(feature = "ssr")]
 mod edge {

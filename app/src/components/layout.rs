@@ -70,7 +70,14 @@ pub fn Layout(children: Children) -> impl IntoView {
     let nav = info.user.clone().map(|user| {
         view! {
             <nav class="nav" aria-label=T::NavAccounts.get(locale)>
-                {user.role.is_staff().then(|| view! { <a href="/queue" id="nav-queue">{T::NavQueue.get(locale)}</a> })}
+                {user.role.is_staff().then(|| view! {
+                    <a href="/queue" id="nav-queue">{T::NavQueue.get(locale)}</a>
+                    <a href="/payments/import" id="nav-import">{T::NavImport.get(locale)}</a>
+                })}
+                {(user.role == Role::Supervisor).then(|| view! {
+                    <a href="/audit" id="nav-audit">{T::NavAudit.get(locale)}</a>
+                    <a href="/policy" id="nav-policy">{T::NavPolicy.get(locale)}</a>
+                })}
                 {(user.role == Role::Borrower).then(|| view! {
                     <a href="/accounts">{T::NavAccounts.get(locale)}</a>
                     <a href="/plans">{T::MyPlansTitle.get(locale)}</a>

@@ -1,11 +1,33 @@
-//! Plan pieces shared by pages and the plan builder island: schedule tables and status words.
+//! Plan pieces shared by pages and the plan builder and counter-offer islands: schedule tables,
+//! the rules a plan breaks, and status words.
 
 use leptos::prelude::*;
 
 use crate::domain::locale::{format_date, Locale};
+use crate::domain::proposal::PlanError;
 use crate::domain::schedule::Schedule;
 use crate::i18n::T;
 use crate::model::{AgreementOrigin, AgreementStatus, InstallmentState, InstallmentView, ProposalStatus};
+
+/// Every rule a plan breaks, worded, under `intro`.
+#[component]
+pub fn RuleErrors(
+    errors: Vec<PlanError>,
+    intro: &'static str,
+    locale: Locale,
+    #[prop(optional)] id: Option<&'static str>,
+) -> impl IntoView {
+    let items = errors
+        .iter()
+        .map(|e| view! { <li>{crate::wording::plan_error(e, locale)}</li> })
+        .collect_view();
+    view! {
+        <div class="verdict verdict-fix" id=id>
+            <p>{intro}</p>
+            <ul>{items}</ul>
+        </div>
+    }
+}
 
 pub fn proposal_status(status: ProposalStatus, locale: Locale) -> &'static str {
     match status {

@@ -1,8 +1,9 @@
 //! Plan policy: the versioned, per-stage rules a proposal is checked against, with the
 //! defaults the product ships. Validation lives in `policy/check.rs`, TOML loading (server
-//! only) in `policy/load.rs`.
+//! only) in `policy/load.rs`, the supervisor's edit form in `policy/draft.rs`.
 
 mod check;
+pub mod draft;
 mod load;
 
 pub use check::{PolicyError, PolicyProblem, StageProblem};

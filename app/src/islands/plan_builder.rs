@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::SubmitPlan;
 use crate::components::feedback::error_text;
-use crate::components::plan::ScheduleTable;
+use crate::components::plan::{RuleErrors, ScheduleTable};
 use crate::domain::affordability::AffordabilityFlag;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::{format_date, Locale};
@@ -237,17 +237,7 @@ pub fn PlanBuilder(
                 .into_any()
             }
             Decision::Reject { errors } => {
-                let items = errors
-                    .iter()
-                    .map(|e| view! { <li>{wording::plan_error(e, locale)}</li> })
-                    .collect_view();
-                view! {
-                    <div class="verdict verdict-fix">
-                        <p>{T::FixThese.get(locale)}</p>
-                        <ul>{items}</ul>
-                    </div>
-                }
-                .into_any()
+                view! { <RuleErrors errors intro=T::FixThese.get(locale) locale/> }.into_any()
             }
         }
     };

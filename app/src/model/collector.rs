@@ -34,14 +34,19 @@ impl QueueQuery {
             ("flagged", self.flagged.as_str()),
             ("sort", self.sort.as_str()),
         ];
-        let mut parts: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
-        parts.push(format!("page={page}"));
-        format!("?{}", parts.join("&"))
+        query_string(&pairs, page)
     }
+}
+
+/// "?k=v&...&page=N" of the non-empty filters, for pager links.
+pub(crate) fn query_string(pairs: &[(&str, &str)], page: u32) -> String {
+    let mut parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    parts.push(format!("page={page}"));
+    format!("?{}", parts.join("&"))
 }
 
 fn encode(value: &str) -> String {
@@ -144,4 +149,74 @@ pub struct PaymentReceipt {
     /// (installment number, amount applied), in schedule order; 0 is the down payment.
     pub applied: Vec<(u32, Money)>,
     pub status: AgreementStatus,
+}
+
+/// Largest payment file accepted, in bytes (the upload page states it).
+pub const IMPORT_MAX_FILE_BYTES: usize = 1024 * 1024;
+/// Most data rows accepted in one payment file (the header not counted).
+pub const IMPORT_MAX_ROWS: usize = 1000;
+/// The header every payment file starts with, in this order.
+pub const IMPORT_COLUMNS: [&str; 4] = ["agreement_reference", "amount", "paid_on", "payment_reference"];
+
+/// What happened to one data row of an imported payment file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowOutcome {
+    /// Recorded: how it was applied and where the agreement stands now.
+    Applied {
+        payment_id: i64,
+        /// (installment number, amount applied); 0 is the down payment.
+        applied: Vec<(u32, Money)>,
+        status: AgreementStatus,
+    },
+    /// Not recorded; `reason` is an error code worded by the UI.
+    Refused { reason: String },
+}
+
+/// One data row of an imported file, as typed, with its outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRow {
+    /// The row as a spreadsheet numbers it (the header is row 1).
+    pub row: u32,
+    pub agreement_reference: String,
+    pub amount: String,
+    pub paid_on: String,
+    pub payment_reference: String,
+    pub outcome: RowOutcome,
+}
+
+/// An imported payment file: who, when, and every data row with its outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub id: i64,
+    pub file_name: String,
+    pub uploaded_by: String,
+    /// Lender time, "YYYY-MM-DD HH:MM".
+    pub uploaded_at: String,
+    pub rows_in_file: u32,
+    pub rows: Vec<ImportRow>,
+}
+
+impl ImportReport {
+    pub fn applied(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r.outcome, RowOutcome::Applied { .. }))
+            .count()
+    }
+
+    pub fn refused(&self) -> usize {
+        self.rows.len() - self.applied()
+    }
+}
+
+/// A past import on the import page's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub id: i64,
+    pub file_name: String,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+    pub rows_in_file: u32,
+    pub applied: u32,
+    pub refused: u32,
 }

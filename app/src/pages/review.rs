@@ -13,13 +13,13 @@ use crate::components::plan::{proposal_status, ScheduleTable};
 use crate::domain::affordability::AffordabilityFlag;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::{format_date, Locale};
-use crate::domain::policy::Frequency;
 use crate::domain::proposal::RawProposal;
 use crate::error::AppError;
 use crate::i18n::T;
+use crate::islands::counter_preview::CounterOfferPreview;
 use crate::islands::hardship::reason_text;
 use crate::model::collector::ReviewContext;
-use crate::model::ProposalStatus;
+use crate::model::{PlanTerms, ProposalStatus};
 use crate::pages::account::{id_param, HistoryRow};
 use crate::wording;
 
@@ -176,8 +176,8 @@ fn Review(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoView {
     let agreement = p.agreement_reference.clone().map(|reference| {
         view! { <p><a class="button" id="review-agreement" href=format!("/agreements/{reference}")>{T::SeeAgreement.get(locale)} " " {reference.clone()}</a></p> }
     });
-    let decide =
-        (p.status == ProposalStatus::Pending).then(|| view! { <DecisionForms id=p.id flash=flash.clone() locale/> });
+    let decide = (p.status == ProposalStatus::Pending)
+        .then(|| view! { <DecisionForms ctx=ctx.clone() flash=flash.clone() locale/> });
     view! {
         <section class="page wide">
             <p><a href="/queue">"← " {T::BackToQueue.get(locale)}</a></p>
@@ -229,15 +229,26 @@ fn Review(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoView {
     }
 }
 
+/// The counter-offer starts from what was last typed or, the first time, from the borrower's
+/// own terms, which the collector then adjusts.
+fn counter_start(flash: &Flash, proposed: &PlanTerms) -> RawProposal {
+    let typed = |k: &str| flash.typed.get(k).cloned();
+    let down = (proposed.down_payment.minor > 0).then(|| proposed.down_payment.to_plain_string());
+    RawProposal {
+        down_payment: typed("down_payment").or(down).unwrap_or_default(),
+        installments: typed("installments").unwrap_or_else(|| proposed.installments.to_string()),
+        frequency: typed("frequency").unwrap_or_else(|| proposed.frequency.code().to_owned()),
+        first_payment_date: typed("first_payment_date").unwrap_or_else(|| proposed.first_payment_date.to_string()),
+        ..RawProposal::default()
+    }
+}
+
 #[component]
-fn DecisionForms(id: i64, flash: Flash, locale: Locale) -> impl IntoView {
+fn DecisionForms(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoView {
+    let id = ctx.proposal.id;
     let action = format!("/queue/{id}/decide");
     let typed = |k: &str| flash.typed.get(k).cloned().unwrap_or_default();
-    let frequency = typed("frequency");
-    let frequency_options = Frequency::ALL
-        .into_iter()
-        .map(|f| view! { <option value=f.code() selected=frequency == f.code()>{wording::frequency(f, locale)}</option> })
-        .collect_view();
+    let initial = counter_start(&flash, &ctx.proposal.terms);
     view! {
         <section class="card decide" aria-labelledby="decide">
             <h2 id="decide">{T::DecideTitle.get(locale)}</h2>
@@ -256,15 +267,9 @@ fn DecisionForms(id: i64, flash: Flash, locale: Locale) -> impl IntoView {
                 <h3>{T::CounterTitle.get(locale)}</h3>
                 <p class="muted small">{T::CounterIntro.get(locale)}</p>
                 <input type="hidden" name="decision" value="counter"/>
+                <CounterOfferPreview policy=ctx.policy.clone() terms=ctx.terms today=ctx.today initial
+                    preview_action=format!("/queue/{id}#counter-form") locale/>
                 <div class="filter-grid">
-                    <label>{T::DownPaymentLabel.get(locale)}
-                        <input name="down_payment" id="counter-down" inputmode="decimal" value=typed("down_payment")/></label>
-                    <label>{T::InstallmentsLabel.get(locale)}
-                        <input name="installments" id="counter-installments" inputmode="numeric" required value=typed("installments")/></label>
-                    <label>{T::FrequencyLabel.get(locale)}
-                        <select name="frequency" id="counter-frequency">{frequency_options}</select></label>
-                    <label>{T::FirstDateLabel.get(locale)}
-                        <input type="date" name="first_payment_date" id="counter-first" required value=typed("first_payment_date")/></label>
                     <label>{T::ExpiresOnLabel.get(locale)}
                         <input type="date" name="expires_on" id="counter-expires" required value=typed("expires_on")/></label>
                 </div>

@@ -6,9 +6,11 @@
 
 pub mod auth;
 pub mod clock;
+pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod lender;
+pub mod policy_cache;
 pub mod services;
 pub mod state;
 pub mod store;

@@ -4,12 +4,16 @@ use std::sync::Arc;
 
 use super::clock::LenderClock;
 use super::db::Db;
+use super::policy_cache::PolicyCache;
+use super::Viewer;
 use crate::domain::policy::PlanPolicy;
+use crate::error::AppError;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
-    pub policy: Arc<PlanPolicy>,
+    /// The plan policy lives in the database (versioned); this only caches its parsing.
+    pub policies: PolicyCache,
     pub clock: LenderClock,
     pub sessions: super::auth::session::SessionSettings,
     /// Limits on failed sign-ins and first-access attempts.
@@ -19,6 +23,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The plan policy in force now (the newest published version).
+    pub async fn policy(&self, viewer: &Viewer) -> Result<Arc<PlanPolicy>, AppError> {
+        self.policies
+            .current(&self.db.pool)
+            .await
+            .map_err(|e| viewer.internal(e))
+    }
+
     /// The state for server functions and SSR, provided by the router as context.
     pub fn current() -> Result<AppState, crate::error::AppError> {
         leptos::prelude::use_context::<AppState>().ok_or_else(|| crate::error::AppError::Internal {

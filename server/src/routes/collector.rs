@@ -15,19 +15,19 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-const STAFF: &[Role] = &[Role::Collector, Role::Supervisor];
+pub(super) const STAFF: &[Role] = &[Role::Collector, Role::Supervisor];
 
-fn see_other(location: &str) -> Response {
+pub(super) fn see_other(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location.to_owned())]).into_response()
 }
 
-fn with_query(path: &str, pairs: &[(&str, &str)]) -> Response {
+pub(super) fn with_query(path: &str, pairs: &[(&str, &str)]) -> Response {
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
     see_other(&format!("{path}?{query}"))
 }
 
 /// The short code an error travels as in a redirect.
-fn code_of(error: &AppError) -> String {
+pub(super) fn code_of(error: &AppError) -> String {
     match error {
         AppError::Invalid { code, .. } | AppError::Conflict { code } => code.clone(),
         AppError::PlanRejected { .. } => "plan_rejected".into(),
@@ -37,7 +37,7 @@ fn code_of(error: &AppError) -> String {
 }
 
 /// Refusals that are not the form's fault end here.
-fn refused(error: &AppError) -> Option<Response> {
+pub(super) fn refused(error: &AppError) -> Option<Response> {
     match error {
         AppError::NotSignedIn => Some(see_other("/sign-in?error=expired")),
         AppError::Forbidden => Some((StatusCode::FORBIDDEN, "Not allowed.").into_response()),

@@ -1,18 +1,22 @@
 //! Plain HTTP handlers beside the Leptos pages: health probes, the sign-in, sign-out and
-//! first-access and plan forms, the language switch, and the lender API (`api`). `table()` is the
-//! one list the router is built from and `server routes` prints, so the access-matrix test sees
-//! every endpoint.
+//! first-access, plan, collector and policy forms, the payment file upload, the CSV exports,
+//! the language switch and the lender API (`api`). `table()` is the one list the router is
+//! built from and `server routes` prints, so the access-matrix test sees every endpoint.
 
 pub mod api;
 mod auth;
 pub mod bench;
 mod collector;
+mod exports;
 mod first_access;
 mod health;
+mod imports;
 mod language;
 mod plans;
+mod policy;
 
 use app::server::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{any, on, MethodFilter, MethodRouter};
@@ -76,6 +80,13 @@ pub fn table() -> Vec<Route> {
             "/agreements/{reference}/payments",
             collector::record_payment,
         ),
+        route(
+            Method::POST,
+            "/payments/import",
+            imports::upload.layer(DefaultBodyLimit::max(imports::BODY_LIMIT)),
+        ),
+        route(Method::GET, "/exports/{name}", exports::download),
+        route(Method::POST, "/policy/publish", policy::publish),
         api_route(Method::GET, "/api/v1/openapi.json", api::openapi_json),
         api_route(Method::GET, "/api/v1/docs", api::reference_page),
         api_route(Method::PUT, "/api/v1/accounts/{external_ref}", api::put_account),

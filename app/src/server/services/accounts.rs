@@ -111,7 +111,8 @@ pub(crate) async fn summarize(state: &AppState, viewer: &Viewer, row: AccountRow
         }
     });
     let plan_kept = matches!(in_progress, Some(PlanHistoryItem::Agreement { .. }));
-    let timeline = consequences::timeline(row.oldest_unpaid_due, state.clock.today(), &state.policy, plan_kept);
+    let policy = state.policy(viewer).await?;
+    let timeline = consequences::timeline(row.oldest_unpaid_due, state.clock.today(), &policy, plan_kept);
     let hardship = hardship::latest(&state.db, row.id, state.clock.zone)
         .await
         .map_err(|e| viewer.internal(e))?;

@@ -4,7 +4,7 @@
 use chrono::Days;
 
 use crate::domain::allocation::{allocate, standing, AllocationError, Due, Standing};
-use crate::domain::money::{parse_amount, Currency, Money};
+use crate::domain::money::{parse_amount, AmountError, Currency, Money};
 use crate::domain::proposal::parse_date;
 use crate::error::AppError;
 use crate::model::collector::PaymentReceipt;
@@ -68,9 +68,10 @@ pub fn storage_error(viewer: &Viewer, error: sqlx::Error) -> AppError {
 
 fn parse_amount_for(amount: PaymentAmount<'_>, currency: Currency) -> Result<Money, AppError> {
     match amount {
-        PaymentAmount::Typed(text) => {
-            parse_amount(text, currency).map_err(|_| AppError::invalid("amount", "amount_invalid"))
-        }
+        PaymentAmount::Typed(text) => parse_amount(text, currency).map_err(|e| match e {
+            AmountError::Negative => AppError::invalid("amount", "amount_not_positive"),
+            _ => AppError::invalid("amount", "amount_invalid"),
+        }),
         PaymentAmount::Exact(money) if money.currency != currency => {
             Err(AppError::invalid("currency", "currency_mismatch"))
         }
@@ -95,16 +96,19 @@ pub async fn apply_payment(
     let today = state.clock.today();
     let external_ref = Some(input.external_ref.trim()).filter(|r| !r.is_empty());
     if external_ref.is_some_and(|r| r.chars().count() > MAX_REF_CHARS) {
-        return Ok(Err(AppError::invalid("external_ref", "note_too_long")));
+        return Ok(Err(AppError::invalid("external_ref", "reference_too_long")));
     }
     let paid_on = if input.paid_on.trim().is_empty() {
         Some(today)
     } else {
         parse_date(input.paid_on)
     };
-    let Some(paid_on) = paid_on.filter(|d| *d <= today) else {
+    let Some(paid_on) = paid_on else {
         return Ok(Err(AppError::invalid("paid_on", "paid_on_invalid")));
     };
+    if paid_on > today {
+        return Ok(Err(AppError::invalid("paid_on", "paid_on_future")));
+    }
     let Some(agreement) = payments::lock_agreement(&mut **tx, reference).await? else {
         return Ok(Err(AppError::NotFound));
     };
@@ -125,6 +129,7 @@ pub async fn apply_payment(
         Err(AllocationError::ExceedsRemaining { .. }) => {
             return Ok(Err(AppError::invalid("amount", "payment_exceeds_remaining")))
         }
+        Err(AllocationError::NotPositive) => return Ok(Err(AppError::invalid("amount", "amount_not_positive"))),
         Err(_) => return Ok(Err(AppError::invalid("amount", "amount_invalid"))),
     };
     let payment_id = payments::insert(
@@ -165,7 +170,9 @@ pub async fn apply_payment(
         }),
     };
     audit::append_by(&mut **tx, viewer, recorder, entry).await?;
-    let policy = &state.policy;
+    // Read on a pool connection beside the write: a version published meanwhile applies to the
+    // next payment.
+    let policy = state.policies.current(&state.db.pool).await?;
     let next = match (
         standing(&after, today, policy.grace_days, policy.missed_tolerance),
         agreement.status,
@@ -195,7 +202,7 @@ pub async fn apply_payment(
 /// the queue or an agreement is viewed, so status never lags what the schedule shows).
 pub async fn sweep_broken(state: &AppState, viewer: &Viewer) -> Result<(), AppError> {
     let today = state.clock.today();
-    let policy = &state.policy;
+    let policy = state.policy(viewer).await?;
     let missed_before = today
         .checked_sub_days(Days::new(u64::from(policy.grace_days)))
         .unwrap_or(today);

@@ -45,10 +45,11 @@ pub async fn context(
         .map_err(|e| viewer.internal(e))?;
     let today = state.clock.today();
     let account = summarize(state, viewer, row).await?;
+    let policy = state.policy(viewer).await?;
     Ok(PlanContext {
         terms,
-        suggestions: suggestions(&terms, &state.policy, today, None),
-        policy: (*state.policy).clone(),
+        suggestions: suggestions(&terms, &policy, today, None),
+        policy: (*policy).clone(),
         today,
         account,
         blocked,
@@ -104,8 +105,10 @@ pub async fn submit(
 ) -> Result<SubmitOutcome, AppError> {
     let key = check_key(key)?;
     let hash = request_hash(account_id, raw);
+    // The version in force when the borrower submits is the one the decision records.
+    let policy = state.policy(viewer).await?;
     for _ in 0..3 {
-        match try_submit(state, viewer, borrower, account_id, key, &hash, raw).await {
+        match try_submit(state, viewer, borrower, account_id, key, &hash, raw, &policy).await {
             Ok(Attempt::Done(result)) => return result,
             Ok(Attempt::LostRace) => continue,
             Err(e) => return Err(viewer.internal(e)),
@@ -159,6 +162,7 @@ async fn try_submit(
     key: &str,
     hash: &str,
     raw: &RawProposal,
+    policy: &crate::domain::policy::PlanPolicy,
 ) -> Result<Attempt, sqlx::Error> {
     let mut tx = state.db.begin_write().await?;
     if let Some(answer) = replay(&mut tx, borrower, key, hash).await? {
@@ -183,7 +187,7 @@ async fn try_submit(
         return Ok(Attempt::Done(Err(AppError::Conflict { code: code.into() })));
     }
     let today = state.clock.today();
-    let outcome = decide(raw, &terms_of(&account), &state.policy, today);
+    let outcome = decide(raw, &terms_of(&account), policy, today);
     let (status, reasons) = match &outcome.decision {
         Decision::Reject { errors } => {
             return Ok(Attempt::Done(Err(AppError::PlanRejected { errors: errors.clone() })))
@@ -353,7 +357,7 @@ async fn view_of(state: &AppState, viewer: &Viewer, row: AgreementRow) -> Result
         .await
         .map_err(|e| viewer.internal(e))?;
     let today = state.clock.today();
-    let grace = state.policy.grace_days;
+    let grace = state.policy(viewer).await?.grace_days;
     let installments = agreements::installments(&state.db, &row)
         .await
         .map_err(|e| viewer.internal(e))?

@@ -98,7 +98,7 @@ pub async fn queue(state: &AppState, viewer: &Viewer, q: &QueueQuery) -> Result<
         })
         .collect();
     let today = state.clock.today();
-    let grace = u64::from(state.policy.grace_days);
+    let grace = u64::from(state.policy(viewer).await?.grace_days);
     let from = today.checked_sub_days(Days::new(grace)).unwrap_or(today);
     let to = today.checked_add_days(Days::new(3)).unwrap_or(today);
     let at_risk = queue::at_risk(pool, from, to, 50)
@@ -156,7 +156,7 @@ pub async fn context(
             by,
             at: lender_time(at, state.clock.zone),
         }),
-        policy: (*state.policy).clone(),
+        policy: (*state.policy(viewer).await?).clone(),
         terms,
         today: state.clock.today(),
     })
@@ -258,7 +258,8 @@ async fn try_decide(
                 balance: proposal.balance,
                 oldest_unpaid_due: account.oldest_unpaid_due,
             };
-            let outcome = rulebook(terms, &account_terms, &state.policy, today);
+            let policy = state.policies.current(&state.db.pool).await?;
+            let outcome = rulebook(terms, &account_terms, &policy, today);
             match (outcome.decision, outcome.proposal) {
                 (Decision::Reject { errors }, _) => return Ok(Err(AppError::PlanRejected { errors })),
                 (_, Some(plan)) => Some((plan, outcome.policy_version)),
