@@ -112,7 +112,7 @@ fn plan_body(account: i64, key: &str) -> serde_json::Value {
 }
 
 async fn post_plan(user: &mut GooseUser, account: i64, cookie: Option<&str>) -> TransactionResult {
-    let key = format!("bench-{account}");
+    let key = format!("bench-plan-{account:08}");
     let mut builder = user
         .get_request_builder(&GooseMethod::Post, "/api/plans/submit")?
         .header("accept", "application/json")
