@@ -212,7 +212,6 @@ async fn attack(host: &str, users: usize, run: Duration, scenario: Scenario) -> 
         .and_then(|a| a.set_default(GooseDefault::NoPrintMetrics, true))
         .and_then(|a| a.set_default(GooseDefault::NoTelnet, true))
         .and_then(|a| a.set_default(GooseDefault::NoWebSocket, true))
-        .and_then(|a| a.set_default(GooseDefault::NoAutoStart, false))
         .expect("goose settings");
     attack.execute().await.expect("the load test runs")
 }
