@@ -38,9 +38,18 @@ ensure_wasm_bindgen() {
   cargo install wasm-bindgen-cli --version "$want" --force
 }
 
+# npm (Debian's nodejs and npm packages) fetches the web tools below from the npm registry.
+ensure_npm() {
+  command -v npm >/dev/null && return
+  say "installing Node.js and npm (Debian packages)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null
+}
+
 # wasm-opt >= 116 for release builds (Debian's 108 breaks the bundle at run time).
 ensure_wasm_opt() {
   if [ -x "$TOOLS/node_modules/.bin/wasm-opt" ]; then return; fi
+  ensure_npm
   say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
   mkdir -p "$TOOLS"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
@@ -49,6 +58,7 @@ ensure_wasm_opt() {
 # axe-core, injected into pages by the browser tests for the accessibility audit.
 ensure_axe() {
   if [ -f "$TOOLS/node_modules/axe-core/axe.min.js" ]; then return; fi
+  ensure_npm
   say "installing axe-core (npm)"
   mkdir -p "$TOOLS"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS" axe-core@4 >/dev/null

@@ -266,6 +266,21 @@ fn rules() -> Vec<Rule> {
         ),
         rule(
             "POST",
+            "/plans/preview",
+            vec![probe(
+                "/plans/preview",
+                &[("account_id", "1"), ("installments", "3"), ("frequency", "monthly")],
+                [
+                    RedirectTo("/sign-in?error=expired"),
+                    Status(200),
+                    Status(404),
+                    Status(403),
+                    Status(403),
+                ],
+            )],
+        ),
+        rule(
+            "POST",
             "/api/plans/mine",
             vec![probe("/api/plans/mine", &[], BORROWERS_ONLY)],
         ),

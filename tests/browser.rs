@@ -75,15 +75,11 @@ async fn the_accounts_page_fits_a_phone_and_a_desktop_without_horizontal_scrolli
     for (size, name) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
         let browser = Browser::start(size, "zh-CN").await;
         browser.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
-        let overflow = browser
-            .client
-            .execute(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-                vec![],
-            )
-            .await
-            .expect("measure");
-        assert_eq!(overflow, serde_json::json!(0), "horizontal overflow at {name} width");
+        assert_eq!(
+            browser.horizontal_overflow().await,
+            0,
+            "horizontal overflow at {name} width"
+        );
         let heading = browser.text("h1").await;
         assert_eq!(heading, "您的逾期账户");
         browser.screenshot(&format!("accounts-zh-{name}")).await;
@@ -181,6 +177,11 @@ async fn a_borrower_sets_up_access_signs_in_sees_their_accounts_and_signs_out() 
     type_into(&browser, "phone_last4", b.phone_last4).await;
     submit(&browser, "/auth/first-access").await;
     wait_for_path(&browser, &app.base_url, "/first-access/password").await;
+    let violations = browser.accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "accessibility violations on the password step: {violations:#?}"
+    );
     type_into(&browser, "new_password", "river lantern 1990").await;
     type_into(&browser, "confirmation", "river lantern 1990").await;
     browser.screenshot("first-access-password-phone").await;

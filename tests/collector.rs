@@ -348,3 +348,46 @@ async fn an_agreement_with_too_many_misses_is_marked_broken_when_viewed() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_plan_above_what_the_borrower_can_afford_is_flagged_to_the_borrower_and_the_collector() {
+    let app = TestApp::spawn().await;
+    let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    // ¥13,014.50 in 4 monthly payments (about ¥3,254 each) against ¥1,500 left each month.
+    let plan = json!({ "down_payment": "", "installments": "4", "frequency": "monthly", "first_payment_date": "2026-12-05",
+        "monthly_income": "6500", "monthly_expenses": "5000" });
+    let (status, body) = tests::submit_plan(&borrower, &app, ACCOUNT, "key-afford-0001", plan).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["SentForReview"]["proposal_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a flagged plan waits for a collector: {body}"));
+    let own = page_html(&borrower, &app, &format!("/proposals/{id}"), "en").await;
+    assert!(
+        own.contains("more than the ¥1,500.00 you have left after essentials"),
+        "{own}"
+    );
+    let own_zh = page_html(&borrower, &app, &format!("/proposals/{id}"), "zh-CN").await;
+    assert!(own_zh.contains("超过您扣除必要支出后剩余的 ¥1,500.00"), "{own_zh}");
+    let collector = app.signed_in(COLLECTOR.0, COLLECTOR.1).await;
+    let review = page_html(&collector, &app, &format!("/queue/{id}"), "en").await;
+    assert!(
+        review.contains("more than you have left each month after essentials") && review.contains("¥1,500.00"),
+        "{review}"
+    );
+    let (_, queue) = post_json(
+        &collector,
+        &app,
+        "/api/queue/list",
+        json!({ "query": { "flagged": "on" } }),
+    )
+    .await;
+    let items = queue["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a page of items: {queue}"));
+    assert!(
+        items
+            .iter()
+            .any(|item| item["proposal_id"] == id && item["flagged"] == true),
+        "the queue's flagged filter finds it: {queue}"
+    );
+}

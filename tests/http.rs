@@ -3,7 +3,9 @@
 
 use std::process::Command;
 
-use tests::{page_html, server_binary, site_root, TestApp, BORROWER_A, BORROWER_B};
+use tests::{
+    fresh_database, page_html, scratch_dir, server_binary, site_root, Backend, Logs, TestApp, BORROWER_A, BORROWER_B,
+};
 
 #[tokio::test]
 async fn health_and_readiness_answer_ok() {
@@ -212,6 +214,119 @@ fn a_port_in_use_ends_the_process_with_one_clear_line() {
     assert!(line.contains(&format!("cannot listen on {addr}")), "{line}");
 }
 
+#[test]
+fn a_database_path_that_is_a_folder_ends_the_process_with_one_clear_line() {
+    let folder = scratch_dir("db-is-a-folder");
+    let line = start_failure(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        &format!("sqlite:{}", folder.display()),
+    ]);
+    assert!(line.contains("cannot open the SQLite database"), "{line}");
+}
+
+#[test]
+fn a_postgres_url_that_cannot_be_read_ends_the_process_with_one_clear_line() {
+    let line = start_failure(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        "postgres://who:hunter2secret@127.0.0.1:notaport/db",
+    ]);
+    assert!(line.contains("database"), "{line}");
+    assert!(
+        !line.contains("hunter2secret"),
+        "the password stays out of the log: {line}"
+    );
+}
+
+#[test]
+fn session_cookies_without_secure_are_refused_on_an_address_other_machines_reach() {
+    let db = scratch_dir("insecure").join("r.db");
+    let line = start_failure(&[
+        "--addr",
+        "0.0.0.0:0",
+        "--secure-cookies",
+        "never",
+        "--database-url",
+        &format!("sqlite:{}", db.display()),
+    ]);
+    assert!(line.contains("only for plain http on a loopback address"), "{line}");
+    assert!(!db.exists(), "nothing was created before the refusal");
+}
+
+#[tokio::test]
+async fn every_request_is_logged_with_its_request_id_at_the_default_level() {
+    let log = scratch_dir("request-log").join("server.log");
+    let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
+    let mut app = TestApp::spawn_logging(&url, &[], Logs::InfoInto(log.clone())).await;
+    let response = TestApp::client()
+        .get(app.url("/sign-in"))
+        .header("x-request-id", "log-check-7f3a")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(response.headers()["x-request-id"], "log-check-7f3a");
+    assert!(app.terminate().await.success(), "a clean exit on SIGTERM");
+    let text = std::fs::read_to_string(&log).expect("log");
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("log-check-7f3a")).collect();
+    assert!(
+        lines.iter().any(|l| l.contains("/sign-in") && l.contains("200")),
+        "a line with the request id, path and status: {text}"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut app = TestApp::spawn().await;
+    // A sign-in takes a password hash; the request is on the wire before SIGTERM is sent.
+    let host = app.base_url.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let body = format!("login={}&password={}", BORROWER_A.0, BORROWER_A.1);
+    let request = format!(
+        "POST /auth/sign-in HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("send");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let status = app.terminate().await;
+    assert!(status.success(), "exit status {status:?}");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("the answer");
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+}
+
+#[tokio::test]
+async fn readiness_says_503_when_the_database_is_gone_while_health_stays_200() {
+    let Some(url) = fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    let app = TestApp::spawn_with(&url, &[]).await;
+    let client = TestApp::client();
+    assert_eq!(
+        client.get(app.url("/readyz")).send().await.expect("readyz").status(),
+        200
+    );
+    let name = url.rsplit('/').next().expect("database name").to_owned();
+    let admin = tests::postgres_admin_url().expect("admin url");
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .expect("admin");
+    sqlx::query(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .execute(&mut conn)
+        .await
+        .expect("drop the server's database");
+    let ready = client.get(app.url("/readyz")).send().await.expect("readyz");
+    assert_eq!(ready.status(), 503);
+    assert_eq!(
+        client.get(app.url("/healthz")).send().await.expect("healthz").status(),
+        200
+    );
+}
+
 #[tokio::test]
 async fn the_language_choice_is_remembered_and_never_redirects_off_site() {
     let app = TestApp::spawn().await;
@@ -234,5 +349,23 @@ async fn the_language_choice_is_remembered_and_never_redirects_off_site() {
             .await
             .expect("switch");
         assert_eq!(response.headers()["location"], "/", "{next}");
+    }
+}
+
+#[test]
+fn help_lists_every_serving_flag_with_its_environment_fallback() {
+    let (ok, out, _) = tests::run_server_command(&["--help"], "");
+    assert!(ok, "{out}");
+    for (flag, env) in [
+        ("--addr", "REPAYDESK_ADDR"),
+        ("--database-url", "DATABASE_URL"),
+        ("--demo", "REPAYDESK_DEMO"),
+        ("--time-zone", "REPAYDESK_TIME_ZONE"),
+        ("--secure-cookies", "REPAYDESK_SECURE_COOKIES"),
+    ] {
+        assert!(out.contains(flag) && out.contains(env), "{flag} / {env} in:\n{out}");
+    }
+    for subcommand in ["user", "api-key", "import"] {
+        assert!(out.contains(subcommand), "{subcommand} in:\n{out}");
     }
 }

@@ -188,6 +188,33 @@ async fn failed_sign_ins_lock_the_account_with_a_try_again_message_and_an_audit_
 }
 
 #[tokio::test]
+async fn a_burst_of_simultaneous_guesses_gets_no_more_tries_than_the_limit() {
+    let app = TestApp::spawn_flags(&["--attempts-per-address", "1000"]).await;
+    let guesses = (0..20).map(|n| {
+        let app = &app;
+        async move { sign_in_attempt(app, BORROWER_A.0, &format!("guess number {n:02}")).await }
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let failed = answers.iter().filter(|to| to.contains("error=failed")).count();
+    let locked = answers.iter().filter(|to| to.contains("error=locked")).count();
+    assert_eq!(failed + locked, 20, "{answers:?}");
+    // Five wrong passwords were checked at most; every other guess was refused unchecked.
+    let checked = app
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|a| *a == "auth.sign_in_failed")
+        .count();
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} passwords were checked: {answers:?}"
+    );
+    assert!(sign_in_attempt(&app, BORROWER_A.0, BORROWER_A.1)
+        .await
+        .contains("error=locked"));
+}
+
+#[tokio::test]
 async fn failed_sign_ins_from_one_address_lock_that_address_whatever_the_account() {
     let app = TestApp::spawn_flags(&["--attempts-per-address", "3", "--attempts-per-account", "10"]).await;
     for login in ["19900000001", "19900000002"] {
@@ -400,6 +427,50 @@ async fn refused_requests_are_recorded_in_the_audit_trail() {
         refusals.contains(&("borrower", "/api/accounts/hardship")),
         "{refusals:?}"
     );
+}
+
+#[tokio::test]
+async fn refusals_by_the_plain_forms_are_recorded_in_the_audit_trail_too() {
+    let app = TestApp::spawn().await;
+    let plan = [
+        ("account_id", "1"),
+        ("idempotency_key", "key-refused-form-1"),
+        ("installments", "3"),
+        ("frequency", "monthly"),
+        ("first_payment_date", "2026-12-05"),
+    ];
+    let b = app.signed_in(BORROWER_B.0, BORROWER_B.1).await;
+    let not_theirs = b
+        .post(app.url("/plans/submit"))
+        .form(&plan)
+        .send()
+        .await
+        .expect("borrower B");
+    assert_eq!(not_theirs.status(), 404);
+    let collector = app.signed_in(COLLECTOR.0, COLLECTOR.1).await;
+    let not_a_borrower = collector
+        .post(app.url("/plans/submit"))
+        .form(&plan)
+        .send()
+        .await
+        .expect("collector");
+    assert_eq!(not_a_borrower.status(), 403);
+    let borrower_export = b.get(app.url("/exports/agreements.csv")).send().await.expect("export");
+    assert_eq!(borrower_export.status(), 403);
+    let db = app::server::db::Db::open(&app.database_url, 1).await.expect("db");
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT actor_role, subject_id, detail FROM audit_log WHERE action = 'access.refused' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("audit");
+    let seen = |role: &str, path: &str, reason: &str| {
+        rows.iter()
+            .any(|(r, p, d)| r == role && p == path && d.contains(reason))
+    };
+    assert!(seen("borrower", "/plans/submit", "not_found"), "{rows:?}");
+    assert!(seen("collector", "/plans/submit", "forbidden"), "{rows:?}");
+    assert!(seen("borrower", "/exports/agreements.csv", "forbidden"), "{rows:?}");
 }
 
 #[tokio::test]

@@ -1,14 +1,55 @@
-//! The borrower's whole journey in a real browser, in both languages: read an account, build a
-//! plan with the live preview, see a violation inline, fix it, review, submit, and get an
-//! agreement (within policy) or a pending proposal (beyond it). Every page is audited with
+//! The borrower's whole journey in a real browser, the same steps in each language: read an
+//! account, build a plan with the live preview, see a violation inline, fix it, review, submit
+//! and get an agreement (within policy); propose a bigger plan that waits for a collector;
+//! decline one counter-offer and accept another. Every page on the way is audited with
 //! axe-core and photographed at phone width.
 
 use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::Locator;
+use serde_json::{json, Value};
 use tests::browser::{Browser, PHONE};
-use tests::{TestApp, BORROWER_A};
+use tests::workspace::decide;
+use tests::{submit_plan, TestApp, BORROWER_A, COLLECTOR};
+
+/// What the pages say in one language, where the test reads them.
+struct Words {
+    accept_language: &'static str,
+    /// Screenshot names end with this ("" for English).
+    suffix: &'static str,
+    stage_heading: &'static str,
+    too_many_installments: &'static str,
+    review_heading: &'static str,
+    needs_review_because: &'static str,
+    pending_status: &'static str,
+    declined: &'static str,
+    accepted_origin: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    accept_language: "en",
+    suffix: "",
+    stage_heading: "Where this account stands",
+    too_many_installments: "at most 26 installments",
+    review_heading: "Check your plan before you send it",
+    needs_review_because: "more than 12 installments",
+    pending_status: "Waiting for review",
+    declined: "You declined this counter-offer",
+    accepted_origin: "counter-offer accepted",
+};
+
+const CHINESE: Words = Words {
+    accept_language: "zh-CN",
+    suffix: "-zh",
+    stage_heading: "账户当前状况",
+    too_many_installments: "最多可分 26 期",
+    review_heading: "提交前请确认您的计划",
+    needs_review_because: "期数超过 12 期",
+    pending_status: "待审核",
+    declined: "您已拒绝该还款建议",
+    accepted_origin: "接受还款建议",
+};
 
 async fn find(browser: &Browser, css: &str) -> Element {
     browser
@@ -16,6 +57,14 @@ async fn find(browser: &Browser, css: &str) -> Element {
         .find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+async fn click(browser: &Browser, css: &str) {
+    find(browser, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
 async fn wait_for(browser: &Browser, css: &str) -> Element {
@@ -28,18 +77,24 @@ async fn wait_for(browser: &Browser, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
 }
 
+/// Waits until the element `css` contains `text`.
 async fn wait_for_text(browser: &Browser, css: &str, text: &str) {
-    let xpath_text = text.replace('\'', "");
-    let _ = css;
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath(&format!(
-            "//*[contains(normalize-space(.), '{xpath_text}')]"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}"));
+    let start = std::time::Instant::now();
+    loop {
+        // The element may not exist yet, or belong to the page being left.
+        let now = match browser.client.find(Locator::Css(css)).await {
+            Ok(element) => element.prop("textContent").await.ok().flatten().unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if now.contains(text) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{css} never said {text:?}: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn replace_text(element: &Element, text: &str) {
@@ -47,158 +102,164 @@ async fn replace_text(element: &Element, text: &str) {
     element.send_keys(text).await.expect("type");
 }
 
-async fn assert_accessible(browser: &Browser, page: &str) {
+async fn visit(browser: &Browser, app: &TestApp, path: &str) {
+    browser
+        .client
+        .goto(&app.url(path))
+        .await
+        .unwrap_or_else(|e| panic!("open {path}: {e}"));
+}
+
+/// Zero axe-core violations, and nothing wider than the phone's screen.
+async fn assert_accessible(browser: &Browser, page: &str, words: &Words) {
     let violations = browser.accessibility_violations().await;
     assert!(
         violations.is_empty(),
-        "accessibility violations on {page}: {violations:#?}"
+        "accessibility violations on {page} ({}): {violations:#?}",
+        words.accept_language
+    );
+    let overflow = browser.horizontal_overflow().await;
+    assert_eq!(
+        overflow, 0,
+        "{page} ({}) scrolls sideways at phone width",
+        words.accept_language
     );
 }
 
-#[tokio::test]
-async fn a_borrower_builds_a_plan_within_policy_and_gets_an_agreement_in_english() {
+async fn screenshot(browser: &Browser, name: &str, words: &Words) {
+    browser.screenshot(&format!("{name}{}-phone", words.suffix)).await;
+}
+
+/// A collector counter-offers the pending proposal `id`: six monthly payments.
+async fn counter_offer(app: &TestApp, id: i64, note: &str) {
+    let collector = app.signed_in(COLLECTOR.0, COLLECTOR.1).await;
+    let terms =
+        json!({ "down_payment": "", "installments": "6", "frequency": "monthly", "first_payment_date": "2026-12-05" });
+    let decision = json!({ "CounterOffer": { "terms": terms, "expires_on": "2026-12-08", "note": note } });
+    let (status, body) = decide(&collector, app, id, decision).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+/// Sends the plan at the current URL's builder through review and submission.
+async fn review_and_submit(browser: &Browser, words: &Words) {
+    click(browser, ".plan-form button.primary").await;
+    wait_for_text(browser, "#preview-title", words.review_heading).await;
+    assert_accessible(browser, "plan review step", words).await;
+    screenshot(browser, "plan-review", words).await;
+    click(browser, ".plan-form button.primary").await;
+}
+
+async fn journey(words: &Words) {
     let app = TestApp::spawn().await;
-    let browser = Browser::start(PHONE, "en").await;
-    for (path, page) in [("/sign-in", "sign-in"), ("/first-access", "first access")] {
-        browser.client.goto(&app.url(path)).await.expect("open");
-        assert_accessible(&browser, page).await;
+    let browser = Browser::start(PHONE, words.accept_language).await;
+    for (path, page) in [
+        ("/sign-in", "sign-in"),
+        ("/first-access", "first access"),
+        ("/no-such-page", "not found"),
+    ] {
+        visit(&browser, &app, path).await;
+        assert_accessible(&browser, page, words).await;
     }
     browser.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
-    assert_accessible(&browser, "accounts").await;
+    assert_accessible(&browser, "accounts", words).await;
+    screenshot(&browser, "accounts", words).await;
 
     // The account page explains the stage and what comes next.
-    browser
-        .client
-        .goto(&app.url("/accounts/1"))
-        .await
-        .expect("account page");
-    wait_for_text(&browser, "h2", "Where this account stands").await;
-    browser.screenshot("account-phone").await;
-    assert_accessible(&browser, "account").await;
+    visit(&browser, &app, "/accounts/1").await;
+    wait_for_text(&browser, "main", words.stage_heading).await;
+    screenshot(&browser, "account", words).await;
+    assert_accessible(&browser, "account", words).await;
 
-    browser
-        .client
-        .goto(&app.url("/accounts/1/plan"))
-        .await
-        .expect("plan page");
-    wait_for(&browser, ".plan-builder[data-hydrated='true']").await;
     // Start from a suggested plan, then ask for more installments than the stage allows.
-    find(&browser, ".suggestions li:last-child button")
-        .await
-        .click()
-        .await
-        .expect("use suggestion");
+    visit(&browser, &app, "/accounts/1/plan").await;
+    wait_for(&browser, ".plan-builder[data-hydrated='true']").await;
+    click(&browser, ".suggestions li:last-child button").await;
     wait_for(&browser, ".verdict-ok").await;
     let installments = find(&browser, "#installments").await;
     replace_text(&installments, "40").await;
     wait_for(&browser, "#err-installments .field-error").await;
     let message = browser.text("#err-installments").await;
-    assert!(message.contains("at most 26 installments"), "{message}");
-    assert_eq!(
-        find(&browser, "#installments")
-            .await
-            .attr("aria-invalid")
-            .await
-            .expect("attr")
-            .as_deref(),
-        Some("true")
-    );
-    browser.screenshot("plan-violation-phone").await;
+    assert!(message.contains(words.too_many_installments), "{message}");
+    let invalid = installments.attr("aria-invalid").await.expect("attr");
+    assert_eq!(invalid.as_deref(), Some("true"));
+    screenshot(&browser, "plan-violation", words).await;
+    assert_accessible(&browser, "plan builder showing a violation", words).await;
     // Fix it: the violation disappears and the plan is acceptable at once.
     replace_text(&installments, "5").await;
     wait_for(&browser, ".verdict-ok").await;
     assert!(browser.text(".schedule tfoot").await.contains("¥13,014.50"));
-    assert_accessible(&browser, "plan builder").await;
+    assert_accessible(&browser, "plan builder", words).await;
+    screenshot(&browser, "plan-builder", words).await;
+    review_and_submit(&browser, words).await;
+    let reference = wait_for(&browser, "#agreement-reference")
+        .await
+        .text()
+        .await
+        .expect("reference");
+    assert!(reference.starts_with("AG-"), "{reference}");
+    screenshot(&browser, "agreement", words).await;
+    assert_accessible(&browser, "agreement", words).await;
 
-    // Review, then submit.
-    find(&browser, ".plan-form button.primary")
-        .await
-        .click()
-        .await
-        .expect("review");
-    wait_for_text(&browser, "h2", "Check your plan before you send it").await;
-    browser.screenshot("plan-review-phone").await;
-    find(&browser, ".plan-form button.primary")
-        .await
-        .click()
-        .await
-        .expect("submit");
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Id("agreement-reference"))
-        .await
-        .expect("agreement page");
-    let url = browser.client.current_url().await.expect("url");
-    assert!(url.path().starts_with("/agreements/AG-"), "{url}");
-    assert!(browser.text("#agreement-reference").await.starts_with("AG-"));
-    browser.screenshot("agreement-phone").await;
-    assert_accessible(&browser, "agreement").await;
-
-    // Back on the overview, the account shows the agreement in progress.
-    browser.client.goto(&app.url("/accounts")).await.expect("overview");
+    // The overview and the plans page show the agreement in progress.
+    visit(&browser, &app, "/accounts").await;
     wait_for(&browser, ".in-progress").await;
-    // The plans page lists it too.
-    let reference = url.path().trim_start_matches("/agreements/").to_owned();
-    browser.client.goto(&app.url("/plans")).await.expect("plans page");
+    visit(&browser, &app, "/plans").await;
     wait_for(&browser, &format!("a[href='/agreements/{reference}']")).await;
-    assert_accessible(&browser, "plans").await;
+    assert_accessible(&browser, "plans", words).await;
+
+    // Account 2 is in the middle stage: more than 12 installments need a collector.
+    visit(&browser, &app, "/accounts/2/plan").await;
+    wait_for(&browser, ".plan-builder[data-hydrated='true']").await;
+    click(&browser, ".suggestions li:first-child button").await;
+    click(&browser, "input[name=frequency][value=weekly]").await;
+    replace_text(&find(&browser, "#installments").await, "20").await;
+    wait_for_text(&browser, ".verdict-review", words.needs_review_because).await;
+    review_and_submit(&browser, words).await;
+    wait_for_text(&browser, ".status-line", words.pending_status).await;
+    let url = browser.client.current_url().await.expect("url");
+    let pending: i64 = url
+        .path()
+        .strip_prefix("/proposals/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("a proposal page: {url}"));
+    screenshot(&browser, "proposal-pending", words).await;
+    assert_accessible(&browser, "pending proposal", words).await;
+
+    // A counter-offer, declined: the account is free for a new plan.
+    counter_offer(&app, pending, "Six monthly payments. 每月还款，共六期。").await;
+    visit(&browser, &app, &format!("/proposals/{pending}")).await;
+    wait_for_text(&browser, "#counter-offer-card", "每月还款，共六期。").await;
+    assert_accessible(&browser, "counter-offer", words).await;
+    screenshot(&browser, "counter-offer", words).await;
+    click(&browser, "#decline-offer").await;
+    wait_for_text(&browser, "#offer-state", words.declined).await;
+    assert_accessible(&browser, "declined counter-offer", words).await;
+
+    // Another pending plan and another counter-offer, accepted: the agreement is recorded.
+    let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let weekly =
+        json!({ "down_payment": "", "installments": "20", "frequency": "weekly", "first_payment_date": "2026-12-05" });
+    let (_, body): (u16, Value) = submit_plan(&borrower, &app, 2, "journey-second-plan", weekly).await;
+    let id = body["SentForReview"]["proposal_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("pending: {body}"));
+    counter_offer(&app, id, "Six monthly payments instead.").await;
+    visit(&browser, &app, &format!("/proposals/{id}")).await;
+    wait_for(&browser, "#counter-offer-card").await;
+    click(&browser, "#accept-offer").await;
+    wait_for(&browser, "#agreement-reference").await;
+    wait_for_text(&browser, "main", words.accepted_origin).await;
+    screenshot(&browser, "agreement-from-counter-offer", words).await;
+    assert_accessible(&browser, "agreement from a counter-offer", words).await;
     browser.close().await;
 }
 
 #[tokio::test]
-async fn a_bigger_plan_becomes_a_pending_proposal_in_chinese() {
-    let app = TestApp::spawn().await;
-    let browser = Browser::start(PHONE, "zh-CN").await;
-    browser.client.goto(&app.url("/sign-in")).await.expect("open");
-    assert_accessible(&browser, "sign-in (zh)").await;
-    browser.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
-    assert_accessible(&browser, "accounts (zh)").await;
-    // Account 2 is in the middle stage: up to 12 installments are accepted without review.
-    browser
-        .client
-        .goto(&app.url("/accounts/2/plan"))
-        .await
-        .expect("plan page");
-    wait_for(&browser, ".plan-builder[data-hydrated='true']").await;
-    find(&browser, ".suggestions li:first-child button")
-        .await
-        .click()
-        .await
-        .expect("use suggestion");
-    find(&browser, "input[name=frequency][value=weekly]")
-        .await
-        .click()
-        .await
-        .expect("weekly");
-    replace_text(&find(&browser, "#installments").await, "20").await;
-    wait_for(&browser, ".verdict-review").await;
-    let why = browser.text(".verdict-review").await;
-    assert!(why.contains("期数超过 12 期"), "{why}");
-    browser.screenshot("plan-review-needed-zh-phone").await;
-    assert_accessible(&browser, "plan builder (zh)").await;
-    find(&browser, ".plan-form button.primary")
-        .await
-        .click()
-        .await
-        .expect("review");
-    wait_for_text(&browser, "h2", "提交前请确认您的计划").await;
-    find(&browser, ".plan-form button.primary")
-        .await
-        .click()
-        .await
-        .expect("submit");
-    browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_url(&app.url("/proposals/1").parse().expect("url"))
-        .await
-        .expect("proposal page");
-    let status = browser.text(".status-line").await;
-    assert!(status.contains("待审核"), "{status}");
-    browser.screenshot("proposal-pending-zh-phone").await;
-    assert_accessible(&browser, "proposal (zh)").await;
-    browser.close().await;
+async fn a_borrower_goes_through_the_whole_journey_in_english() {
+    journey(&ENGLISH).await;
+}
+
+#[tokio::test]
+async fn a_borrower_goes_through_the_whole_journey_in_chinese() {
+    journey(&CHINESE).await;
 }

@@ -3,10 +3,12 @@
 
 use app::server::db::Db;
 use serde_json::{json, Value};
-use tests::{page_html, submit_plan, TestApp, BORROWER_A};
+use tests::{submit_plan, TestApp, BORROWER_A, BORROWER_B};
 
 /// Borrower A's early-stage account (¥13,014.50, 12 days past due) in the demo data.
 const EARLY_ACCOUNT: i64 = 1;
+/// Borrower B's late-stage account: bi-weekly or monthly plans only.
+const LATE_ACCOUNT: i64 = 3;
 
 fn plan(installments: &str, frequency: &str, first: &str) -> Value {
     json!({ "down_payment": "", "installments": installments, "frequency": frequency, "first_payment_date": first })
@@ -126,50 +128,156 @@ async fn the_same_key_with_a_different_plan_is_refused_with_422() {
     assert_eq!(count(&app, "proposals").await, 1);
 }
 
+/// The rule a rejection names: the variant of each listed error ("TooManyInstallments"), with
+/// the field and the amount error for amounts ("Amount:down_payment:Negative").
+fn rules_named(body: &Value) -> Vec<String> {
+    let errors = body["PlanRejected"]["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the broken rules are listed: {body}"));
+    errors
+        .iter()
+        .map(|e| match e {
+            Value::String(unit) => unit.clone(),
+            Value::Object(map) => {
+                let (name, detail) = map.iter().next().expect("one variant");
+                match (detail.get("field"), detail.get("error")) {
+                    (Some(field), Some(error)) => {
+                        let error = error.as_str().map(str::to_owned).unwrap_or_else(|| {
+                            error
+                                .as_object()
+                                .and_then(|o| o.keys().next().cloned())
+                                .unwrap_or_default()
+                        });
+                        format!("{name}:{}:{error}", field.as_str().unwrap_or_default())
+                    }
+                    (Some(field), None) => format!("{name}:{}", field.as_str().unwrap_or_default()),
+                    _ => name.clone(),
+                }
+            }
+            other => panic!("an error is a variant: {other}"),
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn tampered_plans_are_rejected_with_the_rule_named_and_nothing_recorded() {
     let app = TestApp::spawn().await;
-    let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let a = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let b = app.signed_in(BORROWER_B.0, BORROWER_B.1).await;
+    let with = |extra: Value| {
+        let mut proposal = plan("4", "monthly", "2026-12-05");
+        for (k, v) in extra.as_object().expect("fields") {
+            proposal[k] = v.clone();
+        }
+        proposal
+    };
+    // Values the form never sends, each with the rule the server must name.
     let cases = [
-        (plan("60", "monthly", "2026-12-05"), "too_many_installments"),
-        (plan("4", "daily", "2026-12-05"), "invalid_frequency"),
-        (plan("4", "monthly", "2027-06-01"), "first_payment_too_late"),
-        (plan("4", "monthly", "2026-11-01"), "first_payment_too_soon"),
-        (plan("-3", "monthly", "2026-12-05"), "invalid_number"),
         (
-            json!({ "down_payment": "-100", "installments": "4", "frequency": "monthly", "first_payment_date": "2026-12-05" }),
-            "amount",
-        ),
-        (
-            json!({ "down_payment": "99999999999999999999", "installments": "4", "frequency": "monthly", "first_payment_date": "2026-12-05" }),
-            "amount",
-        ),
-        (plan("2000", "weekly", "2026-12-05"), "too_many_installments"),
-    ];
-    for (i, (proposal, rule)) in cases.into_iter().enumerate() {
-        let (status, body) = submit_plan(
-            &client,
-            &app,
+            &a,
             EARLY_ACCOUNT,
-            &format!("key-tamper-{i:04}"),
-            proposal.clone(),
-        )
-        .await;
+            plan("60", "monthly", "2026-12-05"),
+            "TooManyInstallments",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            plan("2000", "weekly", "2026-12-05"),
+            "TooManyInstallments",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            plan("0", "monthly", "2026-12-05"),
+            "TooFewInstallments",
+        ),
+        (&a, EARLY_ACCOUNT, plan("-3", "monthly", "2026-12-05"), "InvalidNumber"),
+        (&a, EARLY_ACCOUNT, plan("4", "daily", "2026-12-05"), "InvalidFrequency"),
+        (
+            &b,
+            LATE_ACCOUNT,
+            plan("4", "weekly", "2026-12-05"),
+            "FrequencyNotAllowed",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            plan("4", "monthly", "2027-06-01"),
+            "FirstPaymentTooLate",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            plan("4", "monthly", "2026-11-01"),
+            "FirstPaymentTooSoon",
+        ),
+        (&a, EARLY_ACCOUNT, plan("4", "monthly", "2026-02-30"), "InvalidDate"),
+        (&a, EARLY_ACCOUNT, plan("26", "monthly", "2026-12-05"), "TermTooLong"),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "down_payment": "-100" })),
+            "Amount:down_payment:Negative",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "down_payment": "99999999999999999999" })),
+            "Amount:down_payment:TooLarge",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "down_payment": "20000" })),
+            "DownPaymentExceedsBalance",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "down_payment": "13014.50" })),
+            "DownPaymentCoversBalance",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "down_payment": "12000", "installments": "26", "frequency": "weekly" })),
+            "InstallmentBelowMinimum",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "hardship_reason": "bogus" })),
+            "UnknownHardshipReason",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "hardship_note": "x".repeat(5000) })),
+            "HardshipNoteTooLong",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "monthly_income": "-5", "monthly_expenses": "100" })),
+            "Amount:monthly_income:Negative",
+        ),
+        (
+            &a,
+            EARLY_ACCOUNT,
+            with(json!({ "monthly_income": "8000" })),
+            "Required:monthly_expenses",
+        ),
+    ];
+    for (i, (client, account, proposal, rule)) in cases.into_iter().enumerate() {
+        let (status, body) = submit_plan(client, &app, account, &format!("key-tamper-{i:04}"), proposal.clone()).await;
         assert_eq!(status, 422, "{proposal} -> {body}");
-        let errors = body["PlanRejected"]["errors"]
-            .as_array()
-            .expect("the broken rules are listed");
-        let named = errors
-            .iter()
-            .any(|e| e.to_string().to_lowercase().contains(&rule.replace('_', "")) || e.get(camel(rule)).is_some());
-        assert!(named, "{proposal}: expected {rule} in {body}");
+        let named = rules_named(&body);
+        assert!(
+            named.iter().any(|r| r == rule),
+            "{proposal}: expected {rule}, got {named:?}"
+        );
     }
     assert_eq!(count(&app, "proposals").await, 0);
-}
-
-/// `too_many_installments` -> `TooManyInstallments`, the variant name in the JSON.
-fn camel(code: &str) -> String {
-    code.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect()
 }
 
 #[tokio::test]
@@ -243,16 +351,17 @@ async fn the_plan_form_works_without_javascript_and_keeps_what_was_typed() {
         ("first_payment_date", "2026-12-05"),
         ("hardship_note", "<b>hours cut</b>"),
     ];
+    // Refused: the builder comes back in the same response, everything typed in place and no
+    // URL carrying the note.
     let response = client
         .post(app.url("/plans/submit"))
         .form(&form)
         .send()
         .await
         .expect("post");
-    assert_eq!(response.status(), 303);
-    let back = response.headers()["location"].to_str().expect("location").to_owned();
-    assert!(back.starts_with("/accounts/1/plan?"), "{back}");
-    let html = page_html(&client, &app, &back, "en").await;
+    assert_eq!(response.status(), 422);
+    assert!(response.headers().get("location").is_none());
+    let html = response.text().await.expect("html");
     assert!(
         html.contains("value=\"abc\"") && html.contains("Enter an amount in numbers"),
         "{html}"
@@ -260,6 +369,26 @@ async fn the_plan_form_works_without_javascript_and_keeps_what_was_typed() {
     assert!(
         html.contains("&lt;b&gt;hours cut&lt;/b&gt;"),
         "free text is shown as text"
+    );
+    // "Update preview" recomputes the schedule on the server and records nothing.
+    let preview = client
+        .post(app.url("/plans/preview"))
+        .form(&[
+            ("account_id", "1"),
+            ("installments", "4"),
+            ("frequency", "monthly"),
+            ("first_payment_date", "2026-12-05"),
+            ("monthly_income", "9000"),
+            ("monthly_expenses", "5000"),
+        ])
+        .send()
+        .await
+        .expect("preview");
+    assert_eq!(preview.status(), 200);
+    let html = preview.text().await.expect("html");
+    assert!(
+        html.contains("value=\"9000\"") && html.contains("class=\"schedule"),
+        "{html}"
     );
     assert_eq!(count(&app, "proposals").await, 0);
 
@@ -276,4 +405,94 @@ async fn the_plan_form_works_without_javascript_and_keeps_what_was_typed() {
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().expect("location");
     assert!(location.starts_with("/agreements/AG-"), "{location}");
+}
+
+#[tokio::test]
+async fn another_borrowers_real_proposals_and_agreements_read_exactly_like_missing_ones() {
+    let app = TestApp::spawn().await;
+    let a = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let (_, agreed) = submit_plan(
+        &a,
+        &app,
+        EARLY_ACCOUNT,
+        "key-owner-agreement",
+        plan("6", "monthly", "2026-12-10"),
+    )
+    .await;
+    let reference = agreed["AgreementRecorded"]["reference"]
+        .as_str()
+        .expect("agreement")
+        .to_owned();
+    let (_, pending) = submit_plan(&a, &app, 2, "key-owner-pending", plan("20", "weekly", "2026-12-05")).await;
+    let proposal = pending["SentForReview"]["proposal_id"].as_i64().expect("pending");
+    let b = app.signed_in(BORROWER_B.0, BORROWER_B.1).await;
+    let ask = |path: &'static str, form: Vec<(&'static str, String)>| {
+        let b = b.clone();
+        let url = app.url(path);
+        async move {
+            let response = b.post(url).form(&form).send().await.expect("request");
+            (response.status().as_u16(), response.text().await.expect("body"))
+        }
+    };
+    let pairs = [
+        ("/api/plans/proposal", "id", proposal.to_string(), "999999".to_owned()),
+        (
+            "/api/plans/agreement",
+            "reference",
+            reference.clone(),
+            "AG-20991231-ZZZZZZ".to_owned(),
+        ),
+        (
+            "/api/plans/context",
+            "account_id",
+            EARLY_ACCOUNT.to_string(),
+            "999999".to_owned(),
+        ),
+        (
+            "/api/accounts/detail",
+            "account_id",
+            EARLY_ACCOUNT.to_string(),
+            "999999".to_owned(),
+        ),
+    ];
+    for (path, field, theirs, missing) in pairs {
+        let real = ask(path, vec![(field, theirs)]).await;
+        let unknown = ask(path, vec![(field, missing)]).await;
+        assert_eq!(real.0, 404, "{path}: {real:?}");
+        assert_eq!(real, unknown, "{path}: someone else's reads like a missing one");
+    }
+    let answer = |id: i64| {
+        let b = b.clone();
+        let url = app.url("/api/plans/counter-offer");
+        async move {
+            let r = b
+                .post(url)
+                .json(&json!({ "proposal_id": id, "accept": true }))
+                .send()
+                .await
+                .expect("answer");
+            (r.status().as_u16(), r.text().await.expect("body"))
+        }
+    };
+    let (real, unknown) = (answer(proposal).await, answer(999_999).await);
+    assert_eq!(real.0, 404, "{real:?}");
+    assert_eq!(real, unknown);
+    for (theirs, missing) in [
+        (format!("/proposals/{proposal}"), "/proposals/999999".to_owned()),
+        (
+            format!("/agreements/{reference}"),
+            "/agreements/AG-20991231-ZZZZZZ".to_owned(),
+        ),
+        (format!("/accounts/{EARLY_ACCOUNT}"), "/accounts/999999".to_owned()),
+    ] {
+        let real = b.get(app.url(&theirs)).send().await.expect("page");
+        let unknown = b.get(app.url(&missing)).send().await.expect("page");
+        assert_eq!(real.status(), 404, "{theirs}");
+        assert_eq!(unknown.status(), 404, "{missing}");
+        let real = real.text().await.expect("html");
+        // Nothing of the owner's account shows: not its reference, lender or balance.
+        for private in ["CL-2026-000101", "Huaxia", "13,014.50"] {
+            assert!(!real.contains(private), "{theirs} shows {private}");
+        }
+    }
 }

@@ -199,31 +199,49 @@ async fn identity_suite(backend: Backend) {
         address: "192.0.2.7",
     };
     for _ in 0..2 {
-        assert_eq!(
-            throttle::record_failure(&db, &settings, &attempt("user:1"))
-                .await
-                .expect("record"),
-            None
-        );
+        assert_eq!(fail(&db, &settings, &attempt("user:1")).await, None);
     }
-    let lock = throttle::record_failure(&db, &settings, &attempt("user:1"))
+    let lock = fail(&db, &settings, &attempt("user:1"))
         .await
-        .expect("record")
         .expect("locked at the limit");
     assert_eq!((lock.by, lock.minutes), (LockedBy::Account, 15));
+    // While locked, an attempt is refused before any password is checked.
+    let refused = throttle::admit(&db, &settings, &attempt("user:1"))
+        .await
+        .expect("admit");
+    assert_eq!(refused.err().map(|l| l.by), Some(LockedBy::Account));
     // Another account from the same address is still open, until the address limit.
-    assert!(throttle::check(&db, &settings, &attempt("user:2"))
+    assert_eq!(fail(&db, &settings, &attempt("user:2")).await, None);
+    // A success forgets that account's failures and leaves nothing of itself on the address.
+    let admitted = throttle::admit(&db, &settings, &attempt("user:2"))
         .await
-        .expect("check")
-        .is_none());
-    throttle::record_failure(&db, &settings, &attempt("user:2"))
+        .expect("admit")
+        .expect("user:2 may try");
+    admitted.succeeded(&db, &attempt("user:2")).await.expect("succeed");
+    let failures = |key: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM auth_failures WHERE key = $1")
+                .bind(key)
+                .fetch_one(&db.pool)
+                .await
+                .expect("count")
+        }
+    };
+    assert_eq!(failures("user:2").await, 0);
+    assert_eq!(
+        failures("192.0.2.7").await,
+        4,
+        "the address keeps its real failures only"
+    );
+    let by_address = fail(&db, &settings, &attempt("user:3"))
         .await
-        .expect("record");
-    let by_address = throttle::record_failure(&db, &settings, &attempt("user:3"))
-        .await
-        .expect("record")
         .expect("the address is locked");
     assert_eq!(by_address.by, LockedBy::Address);
+    let refused = throttle::admit(&db, &settings, &attempt("user:4"))
+        .await
+        .expect("admit");
+    assert_eq!(refused.err().map(|l| l.by), Some(LockedBy::Address));
     // The other door keeps its own counters.
     let first_access_attempt = Attempt {
         door: Door::FirstAccess,
@@ -234,15 +252,19 @@ async fn identity_suite(backend: Backend) {
         .await
         .expect("check")
         .is_none());
-    throttle::record_success(&db, &attempt("user:1")).await.expect("clear");
-    let after = throttle::check(&db, &settings, &attempt("user:1"))
-        .await
-        .expect("check");
-    assert_eq!(
-        after.map(|l| l.by),
-        Some(LockedBy::Address),
-        "only the account is cleared"
-    );
+}
+
+/// One attempt that fails: the lock it meets or brings about, if any.
+async fn fail(
+    db: &Db,
+    settings: &app::server::auth::throttle::ThrottleSettings,
+    attempt: &app::server::auth::throttle::Attempt<'_>,
+) -> Option<app::server::auth::throttle::Lock> {
+    use app::server::auth::throttle;
+    match throttle::admit(db, settings, attempt).await.expect("admit") {
+        Ok(admission) => admission.failed(db, settings, attempt).await.expect("record"),
+        Err(lock) => Some(lock),
+    }
 }
 
 #[tokio::test]

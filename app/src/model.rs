@@ -4,8 +4,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::consequences::Timeline;
+use crate::domain::locale::LocalTime;
 use crate::domain::money::Money;
 use crate::domain::proposal::HardshipReason;
+use crate::error::AppError;
 
 pub mod collector;
 pub mod supervisor;
@@ -86,15 +88,54 @@ pub struct PlanContext {
     pub terms: crate::domain::proposal::AccountTerms,
     pub policy: crate::domain::policy::PlanPolicy,
     pub today: NaiveDate,
-    pub suggestions: Vec<crate::domain::suggest::Suggestion>,
     /// Set when a new proposal cannot be made now, and why.
     pub blocked: Option<PlanBlock>,
+}
+
+/// A plan form sent without JavaScript that comes back to the builder (a rejected plan, or
+/// "update preview"): the typed values and the server's objection, handed to the page being
+/// rendered in the same response so nothing typed travels in a URL.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanDraft {
+    pub raw: crate::domain::proposal::RawProposal,
+    pub error: Option<AppError>,
+}
+
+/// What the plan builder island needs and no more: island props travel in the page as JSON,
+/// and the browser bundle carries a decoder for every type in them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuilderSetup {
+    pub account_id: i64,
+    pub terms: crate::domain::proposal::AccountTerms,
+    pub policy: crate::domain::policy::PlanPolicy,
+    pub today: NaiveDate,
+}
+
+impl From<&PlanContext> for BuilderSetup {
+    fn from(ctx: &PlanContext) -> Self {
+        BuilderSetup {
+            account_id: ctx.account.id,
+            terms: ctx.terms,
+            policy: ctx.policy.clone(),
+            today: ctx.today,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlanBlock {
     ActiveAgreement { reference: String },
     PendingProposal { proposal_id: i64 },
+}
+
+impl PlanBlock {
+    /// The conflict code a submission for a blocked account is refused with.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlanBlock::ActiveAgreement { .. } => "agreement_active",
+            PlanBlock::PendingProposal { .. } => "proposal_pending",
+        }
+    }
 }
 
 /// The server's answer to a submitted plan.
@@ -232,8 +273,8 @@ pub struct AgreementView {
     pub total: Money,
     pub installments: Vec<InstallmentView>,
     pub policy_version: String,
-    /// Lender-local date and time of acceptance, "YYYY-MM-DD HH:MM".
-    pub accepted_at: String,
+    /// When the agreement was accepted, on the lender's clock.
+    pub accepted_at: LocalTime,
     /// The lender's today, against which the marks were computed.
     pub today: NaiveDate,
 }

@@ -117,7 +117,8 @@ pub struct ServeArgs {
     /// The lender's time zone, in which days past due are counted.
     #[arg(long, env = "REPAYDESK_TIME_ZONE", default_value = "Asia/Shanghai", global = true)]
     pub time_zone: String,
-    /// Mark the session cookie Secure: auto = yes unless listening on loopback (plain http).
+    /// Mark the session cookie Secure: auto = yes unless listening on loopback (plain http);
+    /// never = only allowed on loopback; always = behind a TLS proxy on the same host.
     #[arg(long, env = "REPAYDESK_SECURE_COOKIES", value_enum, default_value_t = SecureCookies::Auto, global = true)]
     pub secure_cookies: SecureCookies,
     /// Minutes of inactivity after which a session ends.

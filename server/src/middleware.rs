@@ -8,6 +8,8 @@ use app::server::auth::session;
 use app::server::lender::ApiError;
 use app::server::store::audit;
 use app::server::{AppState, Viewer};
+
+use crate::routes::Refusal;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -16,7 +18,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnRequest, DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
+use tracing::Level;
 
 pub const LANGUAGE_COOKIE: &str = "rd_lang";
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -28,14 +32,24 @@ pub fn apply(router: Router, state: AppState) -> Router {
         .layer(from_fn_with_state(state, refuse_cross_origin_writes))
         .layer(from_fn(security_headers))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            let id = req
-                .headers()
-                .get(REQUEST_ID)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+                })
+                // One line per request at the default level, inside the span that names its id.
+                .on_request(DefaultOnRequest::new().level(Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Millis),
+                ),
+        )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
@@ -84,13 +98,19 @@ async fn resolve_viewer(State(state): State<AppState>, mut request: Request, nex
         },
         None => None,
     };
-    request.extensions_mut().insert(Viewer {
+    let viewer = Viewer {
         user,
         locale,
         request_id,
         client_addr,
-    });
-    next.run(request).await
+    };
+    let path = request.uri().path().to_owned();
+    request.extensions_mut().insert(viewer.clone());
+    let response = next.run(request).await;
+    if let Some(Refusal(error)) = response.extensions().get::<Refusal>() {
+        viewer.audit_refusal(&state.db, &path, error).await;
+    }
+    response
 }
 
 fn client_addr(request: &Request) -> String {

@@ -11,7 +11,7 @@ use app::server::db::Db;
 use app::server::policy_cache::PolicyCache;
 use app::server::store::policies;
 use app::server::{demo, AppState};
-use axum::Router;
+use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
@@ -29,15 +29,21 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
         }
         None => PlanPolicy::default(),
     };
+    let secure_cookie = match args.secure_cookies {
+        SecureCookies::Always => true,
+        SecureCookies::Never if addr.ip().is_loopback() => false,
+        SecureCookies::Never => {
+            return Err(format!(
+                "--secure-cookies never is only for plain http on a loopback address; {addr} is reachable from \
+                 other machines (serve it over https, or behind a TLS proxy with --secure-cookies always)"
+            ))
+        }
+        SecureCookies::Auto => !addr.ip().is_loopback(),
+    };
     let db = Db::open(&args.database_url, args.db_connections)
         .await
         .map_err(|e| e.to_string())?;
     store_first_policy(&db, &policy).await?;
-    let secure_cookie = match args.secure_cookies {
-        SecureCookies::Always => true,
-        SecureCookies::Never => false,
-        SecureCookies::Auto => !addr.ip().is_loopback(),
-    };
     let sessions = SessionSettings {
         idle_timeout: Duration::from_secs(
             args.session_idle_seconds
@@ -110,7 +116,7 @@ pub fn router(state: AppState, site_root: &str, bench_endpoints: bool) -> Router
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options);
-    let mut handlers = routes::router(state.clone());
+    let mut handlers = routes::router(state.clone()).layer(Extension(routes::PageRenderer(pages.clone())));
     if bench_endpoints {
         handlers = handlers.merge(routes::bench::router(state.clone()));
     }

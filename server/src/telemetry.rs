@@ -1,5 +1,7 @@
 //! Structured logs through `tracing`; `RUST_LOG` chooses the level (info by default).
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 pub fn init() {
@@ -7,5 +9,8 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        // Colour for a person at a terminal; plain text for journald, files and pipes.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
         .try_init();
 }

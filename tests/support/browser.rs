@@ -94,6 +94,19 @@ impl Browser {
             .expect("islands hydrate");
     }
 
+    /// How many CSS pixels the page is wider than the window (0 when nothing scrolls sideways).
+    pub async fn horizontal_overflow(&self) -> i64 {
+        self.client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .expect("measure the page width")
+            .as_i64()
+            .unwrap_or(i64::MAX)
+    }
+
     /// The text content of the first match, whether or not it is currently visible.
     pub async fn text(&self, css: &str) -> String {
         let element = self.client.find(Locator::Css(css)).await.expect(css);

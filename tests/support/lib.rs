@@ -84,6 +84,14 @@ impl Drop for TestApp {
     }
 }
 
+/// Where a test server's log goes.
+pub enum Logs {
+    /// Warnings and errors, on the test's own stderr.
+    WarningsToStderr,
+    /// Everything from the info level up, into a file the test reads.
+    InfoInto(PathBuf),
+}
+
 impl TestApp {
     /// Starts a server with demo data on a fresh SQLite database.
     pub async fn spawn() -> TestApp {
@@ -95,6 +103,15 @@ impl TestApp {
 
     /// Starts a server on `database_url` (demo data loaded when empty) with extra flags.
     pub async fn spawn_with(database_url: &str, extra: &[&str]) -> TestApp {
+        TestApp::spawn_logging(database_url, extra, Logs::WarningsToStderr).await
+    }
+
+    /// Like `spawn_with`, with the server's log sent where `logs` says.
+    pub async fn spawn_logging(database_url: &str, extra: &[&str], logs: Logs) -> TestApp {
+        let (level, stderr) = match logs {
+            Logs::WarningsToStderr => ("warn", Stdio::inherit()),
+            Logs::InfoInto(path) => ("info", Stdio::from(std::fs::File::create(path).expect("log file"))),
+        };
         let mut child = Command::new(server_binary())
             .current_dir(workspace_root())
             .args([
@@ -109,9 +126,9 @@ impl TestApp {
             .arg("--site-root")
             .arg(site_root())
             .args(extra)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", level)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start the server binary");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -176,6 +193,21 @@ impl TestApp {
     }
 
     /// Ends the server the hard way (SIGKILL), as a power cut or an OOM kill would.
+    /// Sends SIGTERM, as a service manager stopping the server would, and waits for the exit.
+    pub async fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
+        assert!(sent.success(), "SIGTERM could not be sent");
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return status;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "the server ignored SIGTERM");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub fn kill_hard(&mut self) {
         self.child.kill().expect("kill the server");
         self.child.wait().expect("reap the server");

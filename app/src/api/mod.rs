@@ -107,7 +107,7 @@ pub async fn load_account_detail(account_id: i64) -> Result<AccountDetail, AppEr
     .await
 }
 
-/// What the plan builder needs: balance, policy, today, suggestions.
+/// What the plan builder needs: the account, its balance, the policy and the lender's today.
 #[server(endpoint = "plans/context")]
 pub async fn load_plan_context(account_id: i64) -> Result<PlanContext, AppError> {
     edge::finish(

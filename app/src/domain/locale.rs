@@ -57,6 +57,54 @@ impl Locale {
     }
 }
 
+/// How a locale writes amounts: group and decimal separators, and where the symbol goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberFormat {
+    pub group: &'static str,
+    pub decimal: &'static str,
+    pub symbol_after: bool,
+}
+
+impl NumberFormat {
+    /// English and Chinese (CLDR en, zh): "¥1,234.56".
+    pub const EN: NumberFormat = NumberFormat {
+        group: ",",
+        decimal: ".",
+        symbol_after: false,
+    };
+    /// French: "1 234,56 €", grouped by a narrow no-break space.
+    pub const FR: NumberFormat = NumberFormat {
+        group: "\u{202f}",
+        decimal: ",",
+        symbol_after: true,
+    };
+    /// German: "1.234,56 €".
+    pub const DE: NumberFormat = NumberFormat {
+        group: ".",
+        decimal: ",",
+        symbol_after: true,
+    };
+
+    /// The conventions of a UI language.
+    pub fn of(locale: Locale) -> NumberFormat {
+        match locale {
+            Locale::En | Locale::ZhCn => NumberFormat::EN,
+        }
+    }
+
+    /// The conventions of a BCP 47 tag by its primary language (en, zh, fr, de), if known.
+    pub fn for_tag(tag: &str) -> Option<NumberFormat> {
+        if let Some(locale) = Locale::parse(tag) {
+            return Some(NumberFormat::of(locale));
+        }
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        [("fr", NumberFormat::FR), ("de", NumberFormat::DE)]
+            .into_iter()
+            .find(|(code, _)| primary.eq_ignore_ascii_case(code))
+            .map(|(_, style)| style)
+    }
+}
+
 /// "0.8" -> 800, "1" -> 1000; anything malformed or above 1 is ignored (None).
 fn parse_q(text: &str) -> Option<u16> {
     let text = text.trim();
@@ -86,6 +134,35 @@ pub fn format_date(date: NaiveDate, locale: Locale) -> String {
     }
 }
 
+/// A moment as read on the lender's wall clock, with that clock's offset from UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalTime {
+    pub date: NaiveDate,
+    pub hour: u8,
+    pub minute: u8,
+    pub utc_offset_minutes: i16,
+}
+
+/// "12 Dec 2026, 14:05 (UTC+8)" / "2026年12月12日 14:05（UTC+8）".
+pub fn format_local_time(time: LocalTime, locale: Locale) -> String {
+    let offset = time.utc_offset_minutes;
+    let sign = if offset < 0 { '-' } else { '+' };
+    let (hours, minutes) = (offset.unsigned_abs() / 60, offset.unsigned_abs() % 60);
+    let zone = if minutes == 0 {
+        format!("UTC{sign}{hours}")
+    } else {
+        format!("UTC{sign}{hours}:{minutes:02}")
+    };
+    let (date, clock) = (
+        format_date(time.date, locale),
+        format!("{:02}:{:02}", time.hour, time.minute),
+    );
+    match locale {
+        Locale::En => format!("{date}, {clock} ({zone})"),
+        Locale::ZhCn => format!("{date} {clock}（{zone}）"),
+    }
+}
+
 fn month_abbrev(month: u32) -> &'static str {
     match month {
         1 => "Jan",
@@ -106,6 +183,28 @@ fn month_abbrev(month: u32) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_time_reads_with_its_offset_in_each_language() {
+        let time = LocalTime {
+            date: NaiveDate::from_ymd_opt(2026, 12, 12).unwrap(),
+            hour: 9,
+            minute: 5,
+            utc_offset_minutes: 8 * 60,
+        };
+        assert_eq!(format_local_time(time, Locale::En), "12 Dec 2026, 09:05 (UTC+8)");
+        assert_eq!(format_local_time(time, Locale::ZhCn), "2026年12月12日 09:05（UTC+8）");
+        let india = LocalTime {
+            utc_offset_minutes: 5 * 60 + 30,
+            ..time
+        };
+        assert!(format_local_time(india, Locale::En).ends_with("(UTC+5:30)"));
+        let brazil = LocalTime {
+            utc_offset_minutes: -3 * 60,
+            ..time
+        };
+        assert!(format_local_time(brazil, Locale::En).ends_with("(UTC-3)"));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -1,12 +1,13 @@
 //! Exact money: integer minor units plus a currency code, checked arithmetic, display
 //! formatting and parsing of what a borrower types into an amount field.
 //!
-//! Formatting is the same in both locales ("¥1,234.56", "$1,234.56", "€1,234.56",
-//! negative "-¥5.00"): symbol first, comma groups, dot decimals. Chinese readers use the
-//! same convention, and one layout keeps amounts comparable when a user switches language.
+//! Formatting follows a locale's number conventions (`NumberFormat`): both UI languages write
+//! "¥1,234.56", "$1,234.56", "€1,234.56" (negative "-¥5.00"), as CLDR has it for en and zh;
+//! the euro-area styles ("1 234,56 €" in French, "1.234,56 €" in German) are there for
+//! lenders whose statements use them.
 
 use super::input::normalize;
-use super::locale::Locale;
+use super::locale::{Locale, NumberFormat};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -175,20 +176,31 @@ impl Money {
         Ok(Money::new(minor, self.currency))
     }
 
-    /// Display text, e.g. "¥1,234.56" or "-$5.00"; see the module doc for the layout.
-    pub fn format(&self, _locale: Locale) -> String {
+    /// Display text in the UI language, e.g. "¥1,234.56" or "-$5.00".
+    pub fn format(&self, locale: Locale) -> String {
+        self.format_in(NumberFormat::of(locale))
+    }
+
+    /// Display text in the given conventions, e.g. "1 234,56 €" in `NumberFormat::FR`.
+    pub fn format_in(&self, style: NumberFormat) -> String {
         let (major, minor) = self.major_minor();
         let digits = major.to_string();
         let mut grouped = String::with_capacity(digits.len().saturating_mul(2));
         for (i, ch) in digits.chars().enumerate() {
             if i > 0 && digits.len().saturating_sub(i).is_multiple_of(3) {
-                grouped.push(',');
+                grouped.push_str(style.group);
             }
             grouped.push(ch);
         }
         let sign = if self.minor < 0 { "-" } else { "" };
         let width = usize::from(self.currency.minor_digits());
-        format!("{sign}{}{grouped}.{minor:0width$}", self.currency.symbol())
+        let symbol = self.currency.symbol();
+        let decimal = style.decimal;
+        if style.symbol_after {
+            format!("{sign}{grouped}{decimal}{minor:0width$}\u{a0}{symbol}")
+        } else {
+            format!("{sign}{symbol}{grouped}{decimal}{minor:0width$}")
+        }
     }
 
     /// Plain machine form "1234.56" (no symbol, no grouping), which `parse_amount` reads back.

@@ -68,6 +68,21 @@ fn amounts_format_with_symbol_groups_and_two_decimals() {
 }
 
 #[test]
+fn euro_area_conventions_put_the_symbol_after_and_swap_the_separators() {
+    let eur = Money::new(123_456, Currency::EUR);
+    assert_eq!(eur.format_in(NumberFormat::FR), "1\u{202f}234,56\u{a0}€");
+    assert_eq!(eur.format_in(NumberFormat::DE), "1.234,56\u{a0}€");
+    assert_eq!(
+        Money::new(-5, Currency::EUR).format_in(NumberFormat::DE),
+        "-0,05\u{a0}€"
+    );
+    assert_eq!(NumberFormat::for_tag("fr-FR"), Some(NumberFormat::FR));
+    assert_eq!(NumberFormat::for_tag("de"), Some(NumberFormat::DE));
+    assert_eq!(NumberFormat::for_tag("zh-Hans"), Some(NumberFormat::EN));
+    assert_eq!(NumberFormat::for_tag("ja"), None);
+}
+
+#[test]
 fn typed_amounts_in_common_shapes_are_accepted() {
     let ok = |s: &str| parse_amount(s, Currency::CNY);
     assert_eq!(ok("1,234.5"), Ok(cny(123450)));

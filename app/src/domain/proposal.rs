@@ -9,7 +9,7 @@ pub use errors::{Field, PlanError};
 use super::affordability::{assess, Affordability, AffordabilityFlag};
 use super::dpd::days_past_due;
 use super::input::{normalize, parse_count};
-use super::money::{parse_amount, Money};
+use super::money::{parse_amount, Currency, Money};
 use super::policy::{Frequency, PlanPolicy, StagePolicy};
 use super::schedule::{generate, Schedule, ScheduleError};
 use super::stage::Stage;
@@ -36,6 +36,13 @@ pub struct RawProposal {
 pub struct AccountTerms {
     pub balance: Money,
     pub oldest_unpaid_due: NaiveDate,
+}
+
+impl AccountTerms {
+    /// The collection stage the account is in on `today`, if it is overdue at all.
+    pub fn stage(&self, policy: &PlanPolicy, today: NaiveDate) -> Option<Stage> {
+        Stage::from_dpd(days_past_due(self.oldest_unpaid_due, today), &policy.thresholds)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -291,6 +298,12 @@ fn parse_reason(text: Option<&str>, errors: &mut Vec<PlanError>) -> Option<Hards
         errors.push(PlanError::UnknownHardshipReason);
     }
     reason
+}
+
+/// The borrower's stated monthly budget, when both figures read as amounts (suggestions are
+/// fitted to it as it is typed; mistakes in it are reported by `parse`).
+pub fn stated_budget(raw: &RawProposal, currency: Currency) -> Option<Affordability> {
+    parse_statement(raw, Money::new(0, currency), &mut Vec::new())
 }
 
 /// Both figures or neither: half a statement cannot be assessed.

@@ -1,7 +1,8 @@
 //! The plan builder: the borrower picks terms (or a suggested plan) and sees the schedule, every
 //! rule it breaks and whether it will be accepted at once, recomputed in the browser by the same
 //! rulebook the server uses. Submitting goes through a server function; without wasm the same
-//! form posts to `/plans/submit` and an "Update preview" button re-renders on the server.
+//! form posts to `/plans/submit` and an "Update preview" button posts to `/plans/preview`; both
+//! answer with this builder rendered on the server.
 
 use leptos::prelude::*;
 
@@ -11,11 +12,12 @@ use crate::components::plan::{RuleErrors, ScheduleTable};
 use crate::domain::affordability::AffordabilityFlag;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::{format_date, Locale};
-use crate::domain::proposal::{first_payment_window, Field, HardshipReason, PlanError, RawProposal};
+use crate::domain::proposal::{first_payment_window, stated_budget, Field, HardshipReason, PlanError, RawProposal};
+use crate::domain::suggest::suggestions;
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::islands::hardship::reason_text;
-use crate::model::PlanContext;
+use crate::model::BuilderSetup;
 use crate::wording;
 
 /// The form's fields as signals, so every keystroke re-runs the rulebook.
@@ -119,7 +121,7 @@ fn TextField(
 
 #[island]
 pub fn PlanBuilder(
-    ctx: PlanContext,
+    setup: BuilderSetup,
     locale: Locale,
     initial: RawProposal,
     idempotency_key: String,
@@ -131,9 +133,15 @@ pub fn PlanBuilder(
     let reviewing = RwSignal::new(false);
     let submit = ServerAction::<SubmitPlan>::new();
 
-    let terms = ctx.terms;
-    let policy = StoredValue::new(ctx.policy.clone());
-    let today = ctx.today;
+    let BuilderSetup {
+        account_id,
+        terms,
+        policy,
+        today,
+    } = setup;
+    let stage = terms.stage(&policy, today);
+    let stage_policy = stage.map(|s| policy.for_stage(s).clone());
+    let policy = StoredValue::new(policy);
     let outcome = Memo::new(move |_| policy.with_value(|p| decide(&fields.raw(), &terms, p, today)));
     let errors = Signal::derive(move || match outcome.get().decision {
         Decision::Reject { errors } => errors,
@@ -156,8 +164,6 @@ pub fn PlanBuilder(
         None => {}
     });
 
-    let stage = ctx.account.timeline.stage;
-    let stage_policy = stage.map(|s| ctx.policy.for_stage(s).clone());
     let window = stage_policy.as_ref().and_then(|p| first_payment_window(p, today));
     let (min_date, max_date) = window.map_or((None, None), |(a, b)| (Some(a.to_string()), Some(b.to_string())));
     let date_hint = window.map(|(a, b)| {
@@ -170,28 +176,40 @@ pub fn PlanBuilder(
     });
     let frequencies = stage_policy.map(|p| p.allowed_frequencies.clone()).unwrap_or_default();
 
-    let suggestions = ctx
-        .suggestions
-        .iter()
-        .cloned()
-        .map(|s| {
-            let raw = s.raw.clone();
-            let regular = s.schedule.installments.first().map(|i| i.amount.format(locale)).unwrap_or_default();
-            view! {
-                <li class="suggestion">
-                    <p class="suggestion-title">{wording::suggestion_kind(s.label, locale)}</p>
-                    <p><strong>{regular}</strong> " " {T::PerInstallment.get(locale)}</p>
-                    <p class="muted small">
-                        {wording::installment_count(u32::try_from(s.schedule.installments.len()).unwrap_or(u32::MAX), locale)} " · "
-                        {wording::frequency(s.schedule.frequency, locale)}
-                    </p>
-                    <button type="button" class="button small-button" on:click=move |_| { fields.fill(&raw); reviewing.set(false); }>
-                        {T::UseThisPlan.get(locale)}
-                    </button>
-                </li>
-            }
-        })
-        .collect_view();
+    // Refitted whenever the stated budget changes, so "shortest affordable" appears as soon as
+    // income and expenses are typed.
+    let budget = Memo::new(move |_| {
+        let raw = RawProposal {
+            monthly_income: fields.monthly_income.get(),
+            monthly_expenses: fields.monthly_expenses.get(),
+            ..RawProposal::default()
+        };
+        stated_budget(&raw, terms.balance.currency)
+    });
+    let suggested = Memo::new(move |_| policy.with_value(|p| suggestions(&terms, p, today, budget.get().as_ref())));
+    let suggestion_list = move || {
+        suggested
+            .get()
+            .into_iter()
+            .map(|s| {
+                let raw = s.raw.clone();
+                let regular = s.schedule.installments.first().map(|i| i.amount.format(locale)).unwrap_or_default();
+                view! {
+                    <li class="suggestion">
+                        <p class="suggestion-title">{wording::suggestion_kind(s.label, locale)}</p>
+                        <p><strong>{regular}</strong> " " {T::PerInstallment.get(locale)}</p>
+                        <p class="muted small">
+                            {wording::installment_count(u32::try_from(s.schedule.installments.len()).unwrap_or(u32::MAX), locale)} " · "
+                            {wording::frequency(s.schedule.frequency, locale)}
+                        </p>
+                        <button type="button" class="button small-button" on:click=move |_| { fields.fill(&raw); reviewing.set(false); }>
+                            {T::UseThisPlan.get(locale)}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
 
     let frequency_choices = frequencies
         .into_iter()
@@ -274,7 +292,7 @@ pub fn PlanBuilder(
         }
         server_error.set(None);
         submit.dispatch(SubmitPlan {
-            account_id: ctx.account.id,
+            account_id,
             idempotency_key: submit_key.clone(),
             proposal: fields.raw(),
         });
@@ -295,13 +313,13 @@ pub fn PlanBuilder(
             view! { <p class="notice notice-error" role="alert">{message}</p> }
         })
     };
-    let key_for_form = ctx.account.id.to_string();
+    let key_for_form = account_id.to_string();
 
     view! {
         <div class="plan-builder" data-hydrated=move || hydrated.get().to_string()>
             <section class="card" aria-labelledby="suggested">
                 <h2 id="suggested">{T::SuggestedPlans.get(locale)}</h2>
-                <ul class="suggestions">{suggestions}</ul>
+                <ul class="suggestions">{suggestion_list}</ul>
             </section>
             {server_notice}
             <form method="post" action="/plans/submit" class="card form plan-form" on:submit=on_submit novalidate>
@@ -357,7 +375,7 @@ pub fn PlanBuilder(
                     {preview}
                 </section>
                 <div class="actions">
-                    <button type="submit" formmethod="get" formaction=format!("/accounts/{}/plan", ctx.account.id)
+                    <button type="submit" formaction="/plans/preview"
                         class="button" hidden=move || hydrated.get()>
                         {T::PreviewUpdate.get(locale)}
                     </button>

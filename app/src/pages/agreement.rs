@@ -9,7 +9,7 @@ use crate::components::feedback::answer_view;
 use crate::components::layout::{use_locale, use_request_info};
 use crate::components::payment_form::PaymentForm;
 use crate::components::plan::{agreement_origin, agreement_status, AdherenceTable};
-use crate::domain::locale::{format_date, Locale};
+use crate::domain::locale::{format_date, format_local_time, Locale};
 use crate::i18n::T;
 use crate::islands::print::PrintButton;
 use crate::model::{AgreementStatus, AgreementView};
@@ -46,7 +46,7 @@ fn AgreementDetail(a: AgreementView, locale: Locale) -> impl IntoView {
                     <div><dt>{T::AgreementReference.get(locale)}</dt><dd class="mono" id="agreement-reference">{a.reference.clone()}</dd></div>
                     <div><dt>{T::Borrower.get(locale)}</dt><dd>{a.borrower_name.clone()}</dd></div>
                     <div><dt>{T::Lender.get(locale)}</dt><dd>{a.lender_name.clone()} " · " <span class="mono">{a.account_reference.clone()}</span></dd></div>
-                    <div><dt>{T::AcceptedAt.get(locale)}</dt><dd>{a.accepted_at.clone()} " · " {agreement_origin(a.origin, locale)}</dd></div>
+                    <div><dt>{T::AcceptedAt.get(locale)}</dt><dd>{format_local_time(a.accepted_at, locale)} " · " {agreement_origin(a.origin, locale)}</dd></div>
                     <div><dt>{T::PolicyVersion.get(locale)}</dt><dd class="mono">{a.policy_version.clone()}</dd></div>
                     <div><dt>{T::Total.get(locale)}</dt><dd><strong>{a.total.format(locale)}</strong></dd></div>
                     <div><dt>{T::FrequencyLabel.get(locale)}</dt><dd>{wording::frequency(a.terms.frequency, locale)} " · "

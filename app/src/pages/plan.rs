@@ -1,9 +1,9 @@
-//! The plan builder page. Values and errors come back in the query string when the form was
-//! sent without JavaScript, so nothing typed is ever lost.
+//! The plan builder page. When the form was sent without JavaScript and comes back (a rejected
+//! plan, or "update preview"), the page is rendered in the response to that POST with what was
+//! typed, so nothing is lost and nothing private lands in a URL or the browser history.
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::load_plan_context;
 use crate::components::feedback::ErrorNotice;
@@ -12,7 +12,7 @@ use crate::domain::proposal::RawProposal;
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::islands::plan_builder::PlanBuilder;
-use crate::model::PlanBlock;
+use crate::model::{BuilderSetup, PlanBlock, PlanDraft};
 use crate::pages::account::id_param;
 
 /// A fresh idempotency key for one rendering of the form (the server makes it).
@@ -28,27 +28,23 @@ fn new_idempotency_key() -> String {
     String::new()
 }
 
+/// The draft the no-JavaScript form handler passes along with the request, if any.
+fn posted_draft() -> Option<PlanDraft> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<PlanDraft>().cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let locale = use_locale();
     let id = id_param("id");
-    let (initial, error) = use_query_map().with_untracked(|q| {
-        let text = |name: &str| q.get(name).unwrap_or_default();
-        let raw = RawProposal {
-            down_payment: text("down_payment"),
-            installments: text("installments"),
-            frequency: text("frequency"),
-            first_payment_date: text("first_payment_date"),
-            hardship_reason: q.get("hardship_reason").filter(|r| !r.is_empty()),
-            hardship_note: text("hardship_note"),
-            monthly_income: text("monthly_income"),
-            monthly_expenses: text("monthly_expenses"),
-        };
-        let error = q.get("error").map(|code| match code.as_str() {
-            "idempotency_key_reused" => AppError::invalid("idempotency_key", "idempotency_key_reused"),
-            other => AppError::Conflict { code: other.to_owned() },
-        });
-        (raw, error)
+    let PlanDraft { raw: initial, error } = posted_draft().unwrap_or_else(|| PlanDraft {
+        raw: RawProposal::default(),
+        error: None,
     });
     let context = Resource::new_blocking(|| (), move |_| load_plan_context(id));
     view! {
@@ -72,7 +68,7 @@ pub fn PlanPage() -> impl IntoView {
                                         <a href=format!("/proposals/{proposal_id}")>{T::ProposalTitle.get(locale)}</a></p>
                                 }.into_any(),
                                 None => view! {
-                                    <PlanBuilder ctx locale initial idempotency_key=new_idempotency_key() server_error=error/>
+                                    <PlanBuilder setup=BuilderSetup::from(&ctx) locale initial idempotency_key=new_idempotency_key() server_error=error/>
                                 }.into_any(),
                             },
                             Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),

@@ -215,8 +215,10 @@ impl Db {
     }
 
     /// True when the database answers a trivial query (readiness probe).
+    /// Whether the database answers a trivial query within two seconds (a probe must not hang).
     pub async fn is_ready(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        let probe = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(tokio::time::timeout(Duration::from_secs(2), probe).await, Ok(Ok(_)))
     }
 }
 

@@ -15,6 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
+use super::{refusal, refused};
+
 pub(super) const STAFF: &[Role] = &[Role::Collector, Role::Supervisor];
 
 pub(super) fn see_other(location: &str) -> Response {
@@ -33,16 +35,6 @@ pub(super) fn code_of(error: &AppError) -> String {
         AppError::PlanRejected { .. } => "plan_rejected".into(),
         AppError::AlreadyDecided { .. } => "already_decided".into(),
         _ => "try_again".into(),
-    }
-}
-
-/// Refusals that are not the form's fault end here.
-pub(super) fn refused(error: &AppError) -> Option<Response> {
-    match error {
-        AppError::NotSignedIn => Some(see_other("/sign-in?error=expired")),
-        AppError::Forbidden => Some((StatusCode::FORBIDDEN, "Not allowed.").into_response()),
-        AppError::NotFound => Some((StatusCode::NOT_FOUND, "Not found.").into_response()),
-        _ => None,
     }
 }
 
@@ -68,7 +60,7 @@ pub async fn decide(
 ) -> Response {
     let collector = match viewer.require_role(STAFF) {
         Ok(user) => user.clone(),
-        Err(e) => return refused(&e).unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()),
+        Err(e) => return refused(&viewer, &e),
     };
     let decision = match form.decision.as_str() {
         "approve" => CollectorDecision::Approve,
@@ -88,7 +80,7 @@ pub async fn decide(
         Ok(Decided::Rejected) => with_query(&path, &[("done", "rejected")]),
         Ok(Decided::Countered) => with_query(&path, &[("done", "countered")]),
         Err(e) => {
-            if let Some(response) = refused(&e) {
+            if let Some(response) = refusal(&viewer, &e) {
                 return response;
             }
             let code = code_of(&e);
@@ -129,7 +121,7 @@ pub async fn answer_counter_offer(
 ) -> Response {
     let borrower = match viewer.require_borrower() {
         Ok(user) => user.clone(),
-        Err(e) => return refused(&e).unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()),
+        Err(e) => return refused(&viewer, &e),
     };
     let accept = match form.response.as_str() {
         "accept" => true,
@@ -140,7 +132,7 @@ pub async fn answer_counter_offer(
         Ok(Some(reference)) => see_other(&format!("/agreements/{reference}")),
         Ok(None) => see_other(&format!("/proposals/{id}")),
         // Already answered (a double click) or expired: the page shows where it stands.
-        Err(e) => refused(&e).unwrap_or_else(|| see_other(&format!("/proposals/{id}"))),
+        Err(e) => refusal(&viewer, &e).unwrap_or_else(|| see_other(&format!("/proposals/{id}"))),
     }
 }
 
@@ -162,7 +154,7 @@ pub async fn record_payment(
 ) -> Response {
     let collector = match viewer.require_role(STAFF) {
         Ok(user) => user.clone(),
-        Err(e) => return refused(&e).unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()),
+        Err(e) => return refused(&viewer, &e),
     };
     let input = adherence::PaymentInput {
         amount: adherence::PaymentAmount::Typed(&form.amount),
@@ -174,7 +166,7 @@ pub async fn record_payment(
     match adherence::record_payment(&state, &viewer, Actor::Person(&collector), &reference, &input).await {
         Ok(_) => with_query(&path, &[("notice", "payment_recorded")]),
         Err(e) => {
-            if let Some(response) = refused(&e) {
+            if let Some(response) = refusal(&viewer, &e) {
                 return response;
             }
             let code = code_of(&e);

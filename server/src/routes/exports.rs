@@ -7,7 +7,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use super::collector::{refused, STAFF};
+use super::collector::STAFF;
+use super::{refusal, refused};
 
 pub async fn download(
     State(state): State<AppState>,
@@ -15,7 +16,7 @@ pub async fn download(
     Path(name): Path<String>,
 ) -> Response {
     if let Err(e) = viewer.require_role(STAFF) {
-        return refused(&e).unwrap_or_else(|| StatusCode::FORBIDDEN.into_response());
+        return refused(&viewer, &e);
     }
     let Some(export) = Export::parse(&name) else {
         return (StatusCode::NOT_FOUND, "Not found.").into_response();
@@ -32,8 +33,7 @@ pub async fn download(
             body,
         )
             .into_response(),
-        Err(e) => {
-            refused(&e).unwrap_or_else(|| (StatusCode::INTERNAL_SERVER_ERROR, "Please try again.").into_response())
-        }
+        Err(e) => refusal(&viewer, &e)
+            .unwrap_or_else(|| (StatusCode::INTERNAL_SERVER_ERROR, "Please try again.").into_response()),
     }
 }

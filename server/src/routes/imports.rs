@@ -6,10 +6,11 @@ use app::server::services::payment_import::{self, MAX_FILE_BYTES};
 use app::server::{AppState, Viewer};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 
-use super::collector::{code_of, refused, see_other, with_query, STAFF};
+use super::collector::{code_of, see_other, with_query, STAFF};
+use super::{refusal, refused};
 
 /// The request body may exceed the file bound a little (multipart framing, the form's other
 /// fields); anything larger is cut off by axum before it is read.
@@ -52,7 +53,7 @@ async fn read_file(multipart: &mut Multipart) -> Result<(String, Vec<u8>), &'sta
 pub async fn upload(State(state): State<AppState>, Extension(viewer): Extension<Viewer>, request: Request) -> Response {
     let collector = match viewer.require_role(STAFF) {
         Ok(user) => user.clone(),
-        Err(e) => return refused(&e).unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()),
+        Err(e) => return refused(&viewer, &e),
     };
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
         return with_query(PAGE, &[("error", "file_missing")]);
@@ -63,6 +64,6 @@ pub async fn upload(State(state): State<AppState>, Extension(viewer): Extension<
     };
     match payment_import::import(&state, &viewer, &collector, &name, &bytes).await {
         Ok(id) => see_other(&format!("/payments/imports/{id}")),
-        Err(e) => refused(&e).unwrap_or_else(|| with_query(PAGE, &[("error", code_of(&e).as_str())])),
+        Err(e) => refusal(&viewer, &e).unwrap_or_else(|| with_query(PAGE, &[("error", code_of(&e).as_str())])),
     }
 }

@@ -23,7 +23,7 @@ fn local_path(next: Option<String>) -> String {
 
 pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>) -> Response {
     let Some(locale) = Locale::parse(&code) else {
-        return (StatusCode::NOT_FOUND, "Unknown language.").into_response();
+        return super::plain_text(StatusCode::NOT_FOUND, "Unknown language. 未知语言。");
     };
     let cookie = format!(
         "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",

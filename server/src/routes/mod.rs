@@ -15,12 +15,47 @@ mod language;
 mod plans;
 mod policy;
 
-use app::server::AppState;
+pub use plans::PageRenderer;
+
+use app::error::AppError;
+use app::i18n::T;
+use app::server::{AppState, Viewer};
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::http::Method;
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, on, MethodFilter, MethodRouter};
 use axum::Router;
+
+/// Marks a response as an access refusal; the viewer layer records it in the audit trail
+/// (one place for every form handler, as `edge::finish` is for the server functions).
+#[derive(Clone)]
+pub struct Refusal(pub AppError);
+
+/// The answer to a request refused before any work (not signed in, not allowed, not found),
+/// in the viewer's language; `None` for an error that is not a refusal.
+pub fn refusal(viewer: &Viewer, error: &AppError) -> Option<Response> {
+    let mut response = match error {
+        AppError::NotSignedIn => {
+            (StatusCode::SEE_OTHER, [(header::LOCATION, "/sign-in?error=expired")]).into_response()
+        }
+        AppError::Forbidden => plain_text(StatusCode::FORBIDDEN, T::ErrorForbidden.get(viewer.locale)),
+        AppError::NotFound => plain_text(StatusCode::NOT_FOUND, T::ErrorNotFound.get(viewer.locale)),
+        _ => return None,
+    };
+    response.extensions_mut().insert(Refusal(error.clone()));
+    Some(response)
+}
+
+/// The answer to a failed `require_*` check (any other error reads as not allowed).
+pub fn refused(viewer: &Viewer, error: &AppError) -> Response {
+    refusal(viewer, error).unwrap_or_else(|| refused(viewer, &AppError::Forbidden))
+}
+
+/// A short plain-text answer for a client that asked outside the pages.
+pub fn plain_text(status: StatusCode, text: &'static str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+}
 
 /// One endpoint: its method, its path (axum syntax) and what answers it.
 pub struct Route {
@@ -69,6 +104,7 @@ pub fn table() -> Vec<Route> {
         ),
         route(Method::GET, "/lang/{code}", language::switch),
         route(Method::POST, "/plans/submit", plans::submit),
+        route(Method::POST, "/plans/preview", plans::preview),
         route(Method::POST, "/queue/{id}/decide", collector::decide),
         route(
             Method::POST,

@@ -9,11 +9,11 @@ use app::error::AppError;
 use app::server::services::policy_admin;
 use app::server::{AppState, Viewer};
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::{Extension, Form};
 
-use super::collector::{refused, with_query};
+use super::collector::with_query;
+use super::{refusal, refused};
 
 const PAGE: &str = "/policy";
 
@@ -24,12 +24,12 @@ pub async fn publish(
 ) -> Response {
     let supervisor = match viewer.require_supervisor() {
         Ok(user) => user.clone(),
-        Err(e) => return refused(&e).unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()),
+        Err(e) => return refused(&viewer, &e),
     };
     match policy_admin::publish(&state, &viewer, &supervisor, &draft).await {
         Ok(version) => with_query(PAGE, &[("published", version.as_str())]),
         Err(e) => {
-            if let Some(response) = refused(&e) {
+            if let Some(response) = refusal(&viewer, &e) {
                 return response;
             }
             // The page re-reads the typed values to find every problem but one: a version id

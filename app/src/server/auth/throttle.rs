@@ -103,24 +103,65 @@ pub async fn check(db: &Db, settings: &ThrottleSettings, attempt: &Attempt<'_>) 
     Ok(lock)
 }
 
-/// Records a failure on both keys; returns the lock it brought about, if any.
-pub async fn record_failure(
+/// An attempt let through: it holds one provisional failure per key until it is judged, so a
+/// burst of simultaneous guesses counts in full before any password is checked.
+#[must_use = "an admitted attempt must be settled as failed or succeeded"]
+pub struct Admission {
+    reserved: Vec<i64>,
+}
+
+/// Lets an attempt through unless a lock is in force or the keys' limits are already taken
+/// by failures and attempts in flight (on any replica).
+pub async fn admit(
     db: &Db,
     settings: &ThrottleSettings,
     attempt: &Attempt<'_>,
-) -> Result<Option<Lock>, sqlx::Error> {
+) -> Result<Result<Admission, Lock>, sqlx::Error> {
+    if let Some(lock) = check(db, settings, attempt).await? {
+        return Ok(Err(lock));
+    }
     let now = now_ms();
     let window = settings.window.as_millis() as i64;
-    for (scope, key, _) in attempt.scopes() {
-        auth_failures::record(db, scope, key, now, window).await?;
+    let keys = attempt.scopes().map(|(scope, key, _)| (scope, key));
+    let reserved = auth_failures::record(db, &keys, now, window).await?;
+    // Counted after our own rows are committed: of several racing attempts, the last to
+    // count sees every earlier one, so no more than the limit get through.
+    let mut over = None;
+    for (scope, key, by) in attempt.scopes() {
+        let limit = match by {
+            LockedBy::Account => settings.per_account,
+            LockedBy::Address => settings.per_address,
+        };
+        if auth_failures::count_since(db, scope, key, now - window).await? > i64::from(limit) {
+            over = Some(by);
+        }
     }
-    check(db, settings, attempt).await
+    let Some(by) = over else {
+        return Ok(Ok(Admission { reserved }));
+    };
+    auth_failures::forget(db, &reserved).await?;
+    let lock = check(db, settings, attempt).await?;
+    Ok(Err(lock.unwrap_or(Lock { by, minutes: 1 })))
 }
 
-/// After a success, the account's failures are forgotten (the address's are not).
-pub async fn record_success(db: &Db, attempt: &Attempt<'_>) -> Result<(), sqlx::Error> {
-    let [(scope, key, _), _] = attempt.scopes();
-    auth_failures::clear(db, scope, key).await
+impl Admission {
+    /// The attempt failed: its provisional failures stand. Returns the lock now in force, if any.
+    pub async fn failed(
+        self,
+        db: &Db,
+        settings: &ThrottleSettings,
+        attempt: &Attempt<'_>,
+    ) -> Result<Option<Lock>, sqlx::Error> {
+        check(db, settings, attempt).await
+    }
+
+    /// The attempt succeeded: the account's failures are forgotten, and this attempt's
+    /// provisional one on the address (the address's earlier failures stand).
+    pub async fn succeeded(self, db: &Db, attempt: &Attempt<'_>) -> Result<(), sqlx::Error> {
+        let [(scope, key, _), _] = attempt.scopes();
+        auth_failures::clear(db, scope, key).await?;
+        auth_failures::forget(db, &self.reserved).await
+    }
 }
 
 #[cfg(test)]

@@ -2,12 +2,15 @@
 //! hardship reasons they have told us.
 
 use crate::domain::consequences;
+use crate::domain::policy::PlanPolicy;
 use crate::domain::proposal::HardshipReason;
 use crate::error::AppError;
 use crate::model::{
     AccountDetail, AccountSummary, AgreementStatus, CurrentUser, HardshipRecord, PlanHistoryItem, ProposalStatus,
 };
 use crate::server::store::accounts::{self, AccountRow};
+use crate::server::store::agreements::AgreementRow;
+use crate::server::store::proposals::ProposalRow;
 use crate::server::store::{agreements, audit, hardship, proposals};
 use crate::server::{AppState, Viewer};
 
@@ -19,14 +22,11 @@ pub async fn overview(
     viewer: &Viewer,
     borrower: &CurrentUser,
 ) -> Result<Vec<AccountSummary>, AppError> {
-    let rows = accounts::for_borrower(&state.db, borrower.id)
-        .await
-        .map_err(|e| viewer.internal(e))?;
-    let mut summaries = Vec::with_capacity(rows.len());
-    for row in rows {
-        summaries.push(summarize(state, viewer, row).await?);
-    }
-    Ok(summaries)
+    Ok(all_details(state, viewer, borrower)
+        .await?
+        .into_iter()
+        .map(|detail| detail.account)
+        .collect())
 }
 
 /// One account with its plan history, for its own borrower only.
@@ -41,82 +41,123 @@ pub async fn detail(
         .map_err(|e| viewer.internal(e))?
         .ok_or(AppError::NotFound)?;
     let history = history(state, row.id).await.map_err(|e| viewer.internal(e))?;
+    let hardship = hardship::latest(&state.db, row.id, state.clock.zone)
+        .await
+        .map_err(|e| viewer.internal(e))?;
+    let policy = state.policy(viewer).await?;
     Ok(AccountDetail {
-        account: summarize(state, viewer, row).await?,
+        account: summary_of(state, &policy, row, &history, hardship),
         history,
     })
 }
 
-/// Every account of the borrower with its plan history (the "plans and agreements" page).
+/// Every account of the borrower with its plan history (the overview and the "plans and
+/// agreements" page): a fixed number of queries however many accounts there are.
 pub async fn all_details(
     state: &AppState,
     viewer: &Viewer,
     borrower: &CurrentUser,
 ) -> Result<Vec<AccountDetail>, AppError> {
-    let rows = accounts::for_borrower(&state.db, borrower.id)
-        .await
-        .map_err(|e| viewer.internal(e))?;
-    let mut details = Vec::with_capacity(rows.len());
-    for row in rows {
-        let history = history(state, row.id).await.map_err(|e| viewer.internal(e))?;
-        details.push(AccountDetail {
-            account: summarize(state, viewer, row).await?,
-            history,
-        });
+    let db = &state.db;
+    let zone = state.clock.zone;
+    let internal = |e| viewer.internal(e);
+    let rows = accounts::for_borrower(db, borrower.id).await.map_err(internal)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(details)
+    let proposals = proposals::for_borrower(db, borrower.id).await.map_err(internal)?;
+    let agreements = agreements::for_borrower(db, borrower.id).await.map_err(internal)?;
+    let mut hardship = hardship::latest_per_account(db, borrower.id, zone)
+        .await
+        .map_err(internal)?;
+    let policy = state.policy(viewer).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let history = history_of(
+                proposals.iter().filter(|p| p.account_id == row.id),
+                agreements.iter().filter(|a| a.account_id == row.id),
+                zone,
+            );
+            let hardship = hardship.remove(&row.id);
+            AccountDetail {
+                account: summary_of(state, &policy, row, &history, hardship),
+                history,
+            }
+        })
+        .collect())
 }
 
 /// Proposals and agreements on an account, newest first.
 pub async fn history(state: &AppState, account_id: i64) -> Result<Vec<PlanHistoryItem>, sqlx::Error> {
-    let zone = state.clock.zone;
+    let proposals = proposals::for_account(&state.db, account_id).await?;
+    let agreements = agreements::for_account(&state.db, account_id).await?;
+    Ok(history_of(proposals.iter(), agreements.iter(), state.clock.zone))
+}
+
+fn history_of<'a>(
+    proposals: impl Iterator<Item = &'a ProposalRow>,
+    agreements: impl Iterator<Item = &'a AgreementRow>,
+    zone: chrono_tz::Tz,
+) -> Vec<PlanHistoryItem> {
     let mut items: Vec<(i64, PlanHistoryItem)> = Vec::new();
-    for p in proposals::for_account(&state.db, account_id).await? {
-        let submitted_on = proposals::submitted_on(p.created_at, zone);
+    for p in proposals {
         items.push((
             p.created_at,
             PlanHistoryItem::Proposal {
                 id: p.id,
                 status: p.status,
-                submitted_on,
-                terms: p.terms,
+                submitted_on: proposals::submitted_on(p.created_at, zone),
+                terms: p.terms.clone(),
             },
         ));
     }
-    for a in agreements::for_account(&state.db, account_id).await? {
-        let accepted_on = proposals::submitted_on(a.accepted_at, zone);
+    for a in agreements {
         // An agreement sorts just after the proposal it came from.
         items.push((
             a.accepted_at + 1,
             PlanHistoryItem::Agreement {
-                reference: a.reference,
+                reference: a.reference.clone(),
                 status: a.status,
-                accepted_on,
-                terms: a.terms,
+                accepted_on: proposals::submitted_on(a.accepted_at, zone),
+                terms: a.terms.clone(),
                 total: a.total,
             },
         ));
     }
     items.sort_by(|a, b| b.0.cmp(&a.0));
-    Ok(items.into_iter().map(|(_, item)| item).collect())
+    items.into_iter().map(|(_, item)| item).collect()
 }
 
 /// The overview card of one account: balance, stage, next step, plan in progress.
 pub(crate) async fn summarize(state: &AppState, viewer: &Viewer, row: AccountRow) -> Result<AccountSummary, AppError> {
     let history = history(state, row.id).await.map_err(|e| viewer.internal(e))?;
-    let in_progress = history.into_iter().find(|item| match item {
-        PlanHistoryItem::Agreement { status, .. } => *status == AgreementStatus::Active,
-        PlanHistoryItem::Proposal { status, .. } => {
-            matches!(status, ProposalStatus::Pending | ProposalStatus::Countered)
-        }
-    });
-    let plan_kept = matches!(in_progress, Some(PlanHistoryItem::Agreement { .. }));
-    let policy = state.policy(viewer).await?;
-    let timeline = consequences::timeline(row.oldest_unpaid_due, state.clock.today(), &policy, plan_kept);
     let hardship = hardship::latest(&state.db, row.id, state.clock.zone)
         .await
         .map_err(|e| viewer.internal(e))?;
-    Ok(AccountSummary {
+    let policy = state.policy(viewer).await?;
+    Ok(summary_of(state, &policy, row, &history, hardship))
+}
+
+fn summary_of(
+    state: &AppState,
+    policy: &PlanPolicy,
+    row: AccountRow,
+    history: &[PlanHistoryItem],
+    hardship: Option<HardshipRecord>,
+) -> AccountSummary {
+    let in_progress = history
+        .iter()
+        .find(|item| match item {
+            PlanHistoryItem::Agreement { status, .. } => *status == AgreementStatus::Active,
+            PlanHistoryItem::Proposal { status, .. } => {
+                matches!(status, ProposalStatus::Pending | ProposalStatus::Countered)
+            }
+        })
+        .cloned();
+    let plan_kept = matches!(in_progress, Some(PlanHistoryItem::Agreement { .. }));
+    let timeline = consequences::timeline(row.oldest_unpaid_due, state.clock.today(), policy, plan_kept);
+    AccountSummary {
         id: row.id,
         reference: row.reference,
         lender_name: row.lender_name,
@@ -125,7 +166,7 @@ pub(crate) async fn summarize(state: &AppState, viewer: &Viewer, row: AccountRow
         timeline,
         hardship,
         in_progress,
-    })
+    }
 }
 
 /// Records why the borrower fell behind on one of their own accounts.

@@ -150,6 +150,8 @@ async fn try_answer(
             },
         )
         .await?;
+        // The proposal now reads with its agreement: incremental sync must see it again.
+        proposals::touch(&mut *tx, proposal_id).await?;
         let entry = audit::Entry {
             action: "agreement.recorded",
             subject_kind: "account",

@@ -5,9 +5,9 @@
 use chrono::NaiveDate;
 
 use crate::error::AppError;
-use crate::server::auth::throttle::{self, Attempt, Door};
+use crate::server::auth::throttle::{Attempt, Door};
 use crate::server::auth::{password, session};
-use crate::server::services::sign_in::{audit_lockout, start_session};
+use crate::server::services::sign_in::{admit, audit_lockout, start_session};
 use crate::server::store::{audit, first_access};
 use crate::server::{AppState, Viewer};
 
@@ -62,12 +62,7 @@ pub async fn prove_identity(
         account: &account,
         address: &viewer.client_addr,
     };
-    if let Some(lock) = throttle::check(&state.db, &state.throttle, &attempt)
-        .await
-        .map_err(|e| viewer.internal(e))?
-    {
-        return Err(AppError::TooManyAttempts { minutes: lock.minutes });
-    }
+    let admission = admit(state, viewer, &attempt, &account).await?;
     let identity = first_access::identity_by_reference(&state.db, &proof.reference)
         .await
         .map_err(|e| viewer.internal(e))?;
@@ -81,7 +76,8 @@ pub async fn prove_identity(
     let Some(user_id) = proven else {
         let entry = audit::Entry::login_event("auth.first_access_failed", subject_id.clone());
         viewer.audit(&state.db, entry).await?;
-        if let Some(lock) = throttle::record_failure(&state.db, &state.throttle, &attempt)
+        if let Some(lock) = admission
+            .failed(&state.db, &state.throttle, &attempt)
             .await
             .map_err(|e| viewer.internal(e))?
         {
@@ -90,7 +86,8 @@ pub async fn prove_identity(
         }
         return Err(AppError::invalid("identity", "first_access_failed"));
     };
-    throttle::record_success(&state.db, &attempt)
+    admission
+        .succeeded(&state.db, &attempt)
         .await
         .map_err(|e| viewer.internal(e))?;
     let ticket = session::new_token();

@@ -7,7 +7,6 @@ use super::accounts::summarize;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::proposal::{AccountTerms, RawProposal};
 use crate::domain::schedule::generate;
-use crate::domain::suggest::suggestions;
 use crate::error::AppError;
 use crate::model::{
     AgreementOrigin, AgreementStatus, AgreementView, CurrentUser, InstallmentView, PlanBlock, PlanContext, PlanTerms,
@@ -48,7 +47,6 @@ pub async fn context(
     let policy = state.policy(viewer).await?;
     Ok(PlanContext {
         terms,
-        suggestions: suggestions(&terms, &policy, today, None),
         policy: (*policy).clone(),
         today,
         account,
@@ -119,11 +117,16 @@ pub async fn submit(
     })
 }
 
-async fn outcome_of(
-    executor: &mut crate::server::db::Tx,
-    proposal: &ProposalRow,
-) -> Result<SubmitOutcome, sqlx::Error> {
-    Ok(match agreements::by_proposal(&mut **executor, proposal.id).await? {
+/// The answer the submission of `proposal` got when it was recorded: its agreement if it was
+/// accepted on the spot, otherwise "sent for review", whatever a collector decided since.
+async fn outcome_of(pool: &sqlx::AnyPool, proposal: &ProposalRow) -> Result<SubmitOutcome, sqlx::Error> {
+    let accepted_at_once = match proposal.status {
+        ProposalStatus::AutoApproved => agreements::by_proposal(pool, proposal.id)
+            .await?
+            .filter(|a| a.origin == AgreementOrigin::SelfService),
+        _ => None,
+    };
+    Ok(match accepted_at_once {
         Some(agreement) => SubmitOutcome::AgreementRecorded {
             reference: agreement.reference,
         },
@@ -136,12 +139,12 @@ async fn outcome_of(
 /// The first answer given to `key`, when a submission with that key is already recorded: the
 /// same result for the same proposal, a refusal for a different one.
 async fn replay(
-    tx: &mut crate::server::db::Tx,
+    pool: &sqlx::AnyPool,
     borrower: &CurrentUser,
     key: &str,
     hash: &str,
 ) -> Result<Option<Result<SubmitOutcome, AppError>>, sqlx::Error> {
-    let Some(existing) = proposals::by_key(&mut **tx, borrower.id, key).await? else {
+    let Some(existing) = proposals::by_key(pool, borrower.id, key).await? else {
         return Ok(None);
     };
     if existing.request_hash != hash {
@@ -150,9 +153,14 @@ async fn replay(
             "idempotency_key_reused",
         ))));
     }
-    Ok(Some(Ok(outcome_of(tx, &existing).await?)))
+    Ok(Some(Ok(outcome_of(pool, &existing).await?)))
 }
 
+/// One attempt. Everything that can answer without writing (a replay, someone else's account,
+/// a blocked account, a rejected plan) is read before the write transaction, which then holds
+/// the writer for its inserts only. The inserts re-check what those reads saw (the key is
+/// unique, the proposal insert refuses a blocked account), so a request that raced another
+/// one loses cleanly and the next attempt reads the winner.
 #[allow(clippy::too_many_arguments)]
 async fn try_submit(
     state: &AppState,
@@ -164,27 +172,22 @@ async fn try_submit(
     raw: &RawProposal,
     policy: &crate::domain::policy::PlanPolicy,
 ) -> Result<Attempt, sqlx::Error> {
-    let mut tx = state.db.begin_write().await?;
-    if let Some(answer) = replay(&mut tx, borrower, key, hash).await? {
+    let pool = &state.db.pool;
+    if let Some(answer) = replay(pool, borrower, key, hash).await? {
         return Ok(Attempt::Done(answer));
     }
-    let Some(account) = accounts::owned_by(&mut *tx, account_id, borrower.id).await? else {
+    let Some(account) = accounts::owned_by(pool, account_id, borrower.id).await? else {
         return Ok(Attempt::Done(Err(AppError::NotFound)));
     };
-    let blocked_by = if agreements::active_for_account(&mut *tx, account.id).await?.is_some() {
-        Some("agreement_active")
-    } else if proposals::pending_for_account(&mut *tx, account.id).await?.is_some() {
-        Some("proposal_pending")
-    } else {
-        None
-    };
-    if let Some(code) = blocked_by {
-        // Under PostgreSQL's read-committed isolation a copy of this very request may have
-        // committed between the first key lookup and now: asked again, the key answers.
-        if let Some(answer) = replay(&mut tx, borrower, key, hash).await? {
+    if let Some(block) = block_for(pool, account.id).await? {
+        // A copy of this very request may have committed since the key was looked up: then
+        // what blocks the account is its own answer.
+        if let Some(answer) = replay(pool, borrower, key, hash).await? {
             return Ok(Attempt::Done(answer));
         }
-        return Ok(Attempt::Done(Err(AppError::Conflict { code: code.into() })));
+        return Ok(Attempt::Done(Err(AppError::Conflict {
+            code: block.code().into(),
+        })));
     }
     let today = state.clock.today();
     let outcome = decide(raw, &terms_of(&account), policy, today);
@@ -222,21 +225,25 @@ async fn try_submit(
         dpd: plan.dpd,
         policy_version: &outcome.policy_version,
     };
-    let proposal_id = match proposals::insert(&mut *tx, &new).await {
-        Ok(id) => id,
+
+    let mut tx = state.db.begin_write().await?;
+    accounts::lock_for_plan(&mut tx, state.db.backend, account.id).await?;
+    let proposal_id = match proposals::insert_unless_blocked(&mut *tx, &new).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Ok(Attempt::LostRace),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),
         Err(e) => return Err(e),
     };
-    let entry = audit::Entry {
+    let subject_id = account.id.to_string();
+    let submitted = audit::Entry {
         action: "proposal.submitted",
         subject_kind: "account",
-        subject_id: account.id.to_string(),
+        subject_id: subject_id.clone(),
         detail: serde_json::json!({
             "proposal_id": proposal_id, "decision": outcome.decision.code(), "policy_version": outcome.policy_version,
             "installments": terms.installments, "frequency": terms.frequency.code(), "total_minor": plan.schedule.total.minor,
         }),
     };
-    audit::append(&mut *tx, viewer, Some(borrower), entry).await?;
     let result = if status == ProposalStatus::AutoApproved {
         let agreement = NewAgreement {
             account_id: account.id,
@@ -254,15 +261,16 @@ async fn try_submit(
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),
             Err(e) => return Err(e),
         };
-        let entry = audit::Entry {
+        let recorded = audit::Entry {
             action: "agreement.recorded",
             subject_kind: "account",
-            subject_id: account.id.to_string(),
+            subject_id,
             detail: serde_json::json!({ "reference": reference, "origin": "self_service", "proposal_id": proposal_id }),
         };
-        audit::append(&mut *tx, viewer, Some(borrower), entry).await?;
+        audit::append_all(&mut *tx, viewer, Some(borrower), &[submitted, recorded]).await?;
         SubmitOutcome::AgreementRecorded { reference }
     } else {
+        audit::append(&mut *tx, viewer, Some(borrower), submitted).await?;
         SubmitOutcome::SentForReview { proposal_id }
     };
     match tx.commit().await {
@@ -370,9 +378,10 @@ async fn view_of(state: &AppState, viewer: &Viewer, row: AgreementRow) -> Result
             state: crate::domain::adherence::installment_state(i.amount, i.paid, i.due, today, grace),
         })
         .collect();
-    let accepted_at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(row.accepted_at)
-        .map(|t| t.with_timezone(&state.clock.zone).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default();
+    let accepted_at = state
+        .clock
+        .local_time(row.accepted_at)
+        .ok_or_else(|| viewer.internal(format!("agreement {} has no readable acceptance time", row.reference)))?;
     Ok(AgreementView {
         reference: row.reference,
         account_id: row.account_id,

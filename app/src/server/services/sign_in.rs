@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::model::Role;
-use crate::server::auth::throttle::{self, Attempt, Door, Lock};
+use crate::server::auth::throttle::{self, Admission, Attempt, Door, Lock};
 use crate::server::auth::{password, session};
 use crate::server::store::{audit, users};
 use crate::server::{AppState, Viewer};
@@ -39,6 +39,34 @@ pub(crate) async fn audit_lockout(
         .map_err(|e| viewer.internal(e))
 }
 
+/// Lets an attempt through the throttle, or refuses it (audited) while its keys are locked.
+pub(crate) async fn admit(
+    state: &AppState,
+    viewer: &Viewer,
+    attempt: &Attempt<'_>,
+    subject_id: &str,
+) -> Result<Admission, AppError> {
+    match throttle::admit(&state.db, &state.throttle, attempt)
+        .await
+        .map_err(|e| viewer.internal(e))?
+    {
+        Ok(admission) => Ok(admission),
+        Err(lock) => {
+            let entry = audit::Entry {
+                action: match attempt.door {
+                    Door::SignIn => "auth.sign_in_throttled",
+                    Door::FirstAccess => "auth.first_access_throttled",
+                },
+                subject_kind: "login",
+                subject_id: subject_id.to_owned(),
+                detail: serde_json::json!({ "locked_by": lock.by.code() }),
+            };
+            viewer.audit(&state.db, entry).await?;
+            Err(AppError::TooManyAttempts { minutes: lock.minutes })
+        }
+    }
+}
+
 /// A new session token (and the role) for the user whose login and password match.
 pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &str) -> Result<(String, Role), AppError> {
     let login = login.trim();
@@ -56,24 +84,13 @@ pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &st
         account: &account,
         address: &viewer.client_addr,
     };
-    if let Some(lock) = throttle::check(&state.db, &state.throttle, &attempt)
-        .await
-        .map_err(|e| viewer.internal(e))?
-    {
-        let entry = audit::Entry {
-            action: "auth.sign_in_throttled",
-            subject_kind: "login",
-            subject_id,
-            detail: serde_json::json!({ "locked_by": lock.by.code() }),
-        };
-        viewer.audit(&state.db, entry).await?;
-        return Err(AppError::TooManyAttempts { minutes: lock.minutes });
-    }
+    let admission = admit(state, viewer, &attempt, &subject_id).await?;
     let matches = password::verify(secret.to_owned(), stored).await;
     let Some(user_id) = user_id.filter(|_| matches) else {
         let entry = audit::Entry::login_event("auth.sign_in_failed", subject_id.clone());
         viewer.audit(&state.db, entry).await?;
-        let lock = throttle::record_failure(&state.db, &state.throttle, &attempt)
+        let lock = admission
+            .failed(&state.db, &state.throttle, &attempt)
             .await
             .map_err(|e| viewer.internal(e))?;
         if let Some(lock) = lock {
@@ -82,7 +99,8 @@ pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &st
         }
         return Err(AppError::invalid("login", "sign_in_failed"));
     };
-    throttle::record_success(&state.db, &attempt)
+    admission
+        .succeeded(&state.db, &attempt)
         .await
         .map_err(|e| viewer.internal(e))?;
     let token = start_session(state, viewer, user_id).await?;

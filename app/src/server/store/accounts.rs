@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::date;
 use crate::domain::money::{Currency, Money};
 use crate::model::Balance;
-use crate::server::db::{now_ms, Db};
+use crate::server::db::{now_ms, Backend, Db};
 
 /// An account row, parsed.
 #[derive(Clone, Debug)]
@@ -77,6 +77,22 @@ where
     .fetch_optional(executor)
     .await?;
     row.as_ref().map(parse).transpose()
+}
+
+/// Holds the account's row until the transaction ends, so plan decisions about one account
+/// happen one at a time. SQLite needs nothing: its write transactions already run one by one.
+pub async fn lock_for_plan(
+    tx: &mut crate::server::db::Tx,
+    backend: Backend,
+    account_id: i64,
+) -> Result<(), sqlx::Error> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+            .bind(account_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 pub struct NewAccount<'a> {

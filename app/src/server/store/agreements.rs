@@ -110,12 +110,6 @@ pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Res
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
-    // The proposal now reads with its agreement: incremental sync must see it again.
-    sqlx::query("UPDATE proposals SET updated_at = $2 WHERE id = $1")
-        .bind(a.proposal_id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
     // The whole schedule in one statement: a submission holds the write lock while it runs.
     let down = a.schedule.down_payment.iter().map(|d| (0u32, d.due, d.amount));
     let regular = a.schedule.installments.iter().map(|i| (i.number, i.due, i.amount));
@@ -155,6 +149,17 @@ where
         .fetch_optional(executor)
         .await?;
     row.as_ref().map(parse).transpose()
+}
+
+/// Every agreement on any of the borrower's accounts, newest first.
+pub async fn for_borrower(db: &Db, borrower_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM agreements WHERE account_id IN (SELECT id FROM accounts WHERE borrower_id = $1) ORDER BY id DESC"
+    ))
+    .bind(borrower_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(parse).collect()
 }
 
 pub async fn for_account(db: &Db, account_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {

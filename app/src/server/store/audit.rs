@@ -15,7 +15,6 @@ pub struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    /// An event about one user account that needs no further detail (sign-in, sign-out...).
     /// A sign-in or first-access event about a login that may not exist ("unknown").
     pub fn login_event(action: &'a str, subject_id: String) -> Entry<'a> {
         Entry {
@@ -26,6 +25,7 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// An event about one user account that needs no further detail (sign-in, sign-out...).
     pub fn user_event(action: &'a str, user_id: i64) -> Entry<'a> {
         Entry {
             action,
@@ -67,8 +67,7 @@ pub async fn append<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let actor = actor.or(viewer.user.as_ref()).map_or(Actor::Anonymous, Actor::Person);
-    append_by(executor, viewer, actor, entry).await
+    append_all(executor, viewer, actor, &[entry]).await
 }
 
 pub async fn append_by<'c, E>(
@@ -80,27 +79,69 @@ pub async fn append_by<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
+    append_all_by(executor, viewer, actor, &[entry]).await
+}
+
+/// Appends several entries by one actor in a single statement (a write transaction holds its
+/// lock for every round trip).
+pub async fn append_all<'c, E>(
+    executor: E,
+    viewer: &Viewer,
+    actor: Option<&CurrentUser>,
+    entries: &[Entry<'_>],
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let actor = actor.or(viewer.user.as_ref()).map_or(Actor::Anonymous, Actor::Person);
+    append_all_by(executor, viewer, actor, entries).await
+}
+
+async fn append_all_by<'c, E>(
+    executor: E,
+    viewer: &Viewer,
+    actor: Actor<'_>,
+    entries: &[Entry<'_>],
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    const COLUMNS: usize = 10;
+    if entries.is_empty() {
+        return Ok(());
+    }
     let (actor_id, actor_name) = match actor {
         Actor::Person(user) => (Some(user.id), None),
         Actor::ApiKey { name } | Actor::Operator { command: name } => (None, Some(name)),
         Actor::Anonymous => (None, None),
     };
-    sqlx::query(
+    let rows = (0..entries.len())
+        .map(|row| {
+            let params = (1..=COLUMNS).map(|col| format!("${}", row * COLUMNS + col));
+            format!("({})", params.collect::<Vec<_>>().join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
         "INSERT INTO audit_log (at, actor_id, actor_role, actor_name, action, subject_kind, subject_id, detail, \
-         request_id, client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(now_ms())
-    .bind(actor_id)
-    .bind(actor.role())
-    .bind(actor_name)
-    .bind(entry.action)
-    .bind(entry.subject_kind)
-    .bind(entry.subject_id)
-    .bind(entry.detail.to_string())
-    .bind(&viewer.request_id)
-    .bind(&viewer.client_addr)
-    .execute(executor)
-    .await?;
+         request_id, client_addr) VALUES {rows}"
+    );
+    let at = now_ms();
+    let mut insert = sqlx::query(&sql);
+    for entry in entries {
+        insert = insert
+            .bind(at)
+            .bind(actor_id)
+            .bind(actor.role())
+            .bind(actor_name)
+            .bind(entry.action)
+            .bind(entry.subject_kind)
+            .bind(entry.subject_id.clone())
+            .bind(entry.detail.to_string())
+            .bind(&viewer.request_id)
+            .bind(&viewer.client_addr);
+    }
+    insert.execute(executor).await?;
     Ok(())
 }
 

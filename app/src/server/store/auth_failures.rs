@@ -26,22 +26,49 @@ pub async fn locked_until(
     Ok(nth.map(|at| at + window_ms).filter(|until| *until > now))
 }
 
-/// Records one failure and forgets this key's failures that no longer count.
-pub async fn record(db: &Db, scope: &str, key: &str, now: i64, window_ms: i64) -> Result<(), sqlx::Error> {
+/// Records one failure on each of `keys` (scope, key) in one transaction, returning their ids,
+/// and forgets those keys' failures that no longer count.
+pub async fn record(db: &Db, keys: &[(&str, &str)], now: i64, window_ms: i64) -> Result<Vec<i64>, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key = $2 AND at <= $3")
+    let mut ids = Vec::with_capacity(keys.len());
+    for (scope, key) in keys {
+        sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key = $2 AND at <= $3")
+            .bind(scope)
+            .bind(key)
+            .bind(now - window_ms)
+            .execute(&mut *tx)
+            .await?;
+        let id = sqlx::query_scalar("INSERT INTO auth_failures (scope, key, at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(scope)
+            .bind(key)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// How many failures `key` has had since `since` (Unix ms, exclusive).
+pub async fn count_since(db: &Db, scope: &str, key: &str, since: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM auth_failures WHERE scope = $1 AND key = $2 AND at > $3")
         .bind(scope)
         .bind(key)
-        .bind(now - window_ms)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO auth_failures (scope, key, at) VALUES ($1, $2, $3)")
-        .bind(scope)
-        .bind(key)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Forgets the failures with these ids.
+pub async fn forget(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+    for id in ids {
+        sqlx::query("DELETE FROM auth_failures WHERE id = $1")
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Forgets every failure of `key` (after a success).

@@ -1,6 +1,9 @@
 //! Why a borrower fell behind, in their words: appended, never edited, latest one shown.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::domain::proposal::HardshipReason;
@@ -33,19 +36,56 @@ where
 /// The most recent report on one account.
 pub async fn latest(db: &Db, account_id: i64, zone: chrono_tz::Tz) -> Result<Option<HardshipRecord>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT reason, note, created_at FROM hardship_reports WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
+        "SELECT account_id, reason, note, created_at FROM hardship_reports WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(account_id)
     .fetch_optional(&db.pool)
     .await?;
-    let Some(row) = row else { return Ok(None) };
+    Ok(row
+        .map(|row| record(&row, zone))
+        .transpose()?
+        .flatten()
+        .map(|(_, record)| record))
+}
+
+/// The most recent report on each of the borrower's accounts that has one.
+pub async fn latest_per_account(
+    db: &Db,
+    borrower_id: i64,
+    zone: chrono_tz::Tz,
+) -> Result<HashMap<i64, HardshipRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT account_id, reason, note, created_at FROM hardship_reports \
+         WHERE account_id IN (SELECT id FROM accounts WHERE borrower_id = $1) ORDER BY id",
+    )
+    .bind(borrower_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut latest = HashMap::new();
+    // Oldest first, so each account ends with its latest.
+    for row in &rows {
+        if let Some((account_id, record)) = record(row, zone)? {
+            latest.insert(account_id, record);
+        }
+    }
+    Ok(latest)
+}
+
+/// A report row, parsed; `None` for a reason code this version does not know.
+fn record(row: &AnyRow, zone: chrono_tz::Tz) -> Result<Option<(i64, HardshipRecord)>, sqlx::Error> {
+    let account_id: i64 = row.try_get("account_id")?;
     let code: String = row.try_get("reason")?;
     let at: i64 = row.try_get("created_at")?;
-    Ok(HardshipReason::parse(&code).map(|reason| HardshipRecord {
-        reason,
-        note: row.try_get("note").unwrap_or_default(),
-        recorded_on: DateTime::<Utc>::from_timestamp_millis(at)
-            .map(|t| t.with_timezone(&zone).date_naive())
-            .unwrap_or_default(),
+    Ok(HardshipReason::parse(&code).map(|reason| {
+        (
+            account_id,
+            HardshipRecord {
+                reason,
+                note: row.try_get("note").unwrap_or_default(),
+                recorded_on: DateTime::<Utc>::from_timestamp_millis(at)
+                    .map(|t| t.with_timezone(&zone).date_naive())
+                    .unwrap_or_default(),
+            },
+        )
     }))
 }

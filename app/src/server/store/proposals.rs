@@ -106,6 +106,17 @@ where
     row.as_ref().map(parse).transpose()
 }
 
+/// Every proposal on any of the borrower's accounts, newest first.
+pub async fn for_borrower(db: &Db, borrower_id: i64) -> Result<Vec<ProposalRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM proposals WHERE account_id IN (SELECT id FROM accounts WHERE borrower_id = $1) ORDER BY id DESC"
+    ))
+    .bind(borrower_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(parse).collect()
+}
+
 pub async fn for_account(db: &Db, account_id: i64) -> Result<Vec<ProposalRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM proposals WHERE account_id = $1 ORDER BY id DESC"
@@ -124,6 +135,19 @@ where
         .bind(account_id)
         .fetch_optional(executor)
         .await
+}
+
+/// Marks a proposal as changed for incremental sync (it now reads with its agreement).
+pub async fn touch<'c, E>(executor: E, id: i64) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query("UPDATE proposals SET updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now_ms())
+        .execute(executor)
+        .await?;
+    Ok(())
 }
 
 pub struct NewProposal<'a> {
@@ -145,7 +169,9 @@ pub struct NewProposal<'a> {
     pub policy_version: &'a str,
 }
 
-pub async fn insert<'c, E>(executor: E, p: &NewProposal<'_>) -> Result<i64, sqlx::Error>
+/// Records a proposal unless its account already has a pending proposal or an active agreement
+/// (checked in the same statement, so a request that lost a race learns it here): `None` then.
+pub async fn insert_unless_blocked<'c, E>(executor: E, p: &NewProposal<'_>) -> Result<Option<i64>, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
@@ -156,7 +182,9 @@ where
          down_payment_minor, installments, frequency, first_payment_date, hardship_reason, hardship_note, \
          monthly_income_minor, monthly_expenses_minor, affordability, review_reasons, stage, dpd, policy_version, \
          created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 \
+         WHERE NOT EXISTS (SELECT 1 FROM proposals WHERE account_id = $1 AND status = 'pending') \
+         AND NOT EXISTS (SELECT 1 FROM agreements WHERE account_id = $1 AND status = 'active') \
          RETURNING id",
     )
     .bind(p.account_id)
@@ -181,7 +209,7 @@ where
     .bind(p.policy_version)
     .bind(now)
     .bind(now)
-    .fetch_one(executor)
+    .fetch_optional(executor)
     .await
 }
 
