@@ -111,3 +111,47 @@ impl FromServerFnError for AppError {
         }
     }
 }
+
+/// An error as a browser island shows it: worded on the server in the viewer's language. An
+/// island that calls a server function gets this instead of `AppError`, so the browser bundle
+/// carries neither the error catalogue nor a decoder for the rulebook's error data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordedError {
+    /// The HTTP status it was answered with.
+    pub status: u16,
+    pub message: String,
+}
+
+impl std::fmt::Display for WordedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.status)
+    }
+}
+
+impl FromServerFnError for WordedError {
+    type Encoder = JsonEncoding;
+
+    /// Arguments the server could not read (worded in the viewer's language), or a call that
+    /// never reached the server (the browser knows no language here: both are given).
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            let locale = crate::server::Viewer::current().locale;
+            let error = AppError::from_server_fn_error(value);
+            WordedError {
+                status: error.status(),
+                message: crate::components::feedback::error_message(&error, locale),
+            }
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = value;
+            WordedError {
+                status: 503,
+                message: "We could not reach RepayDesk. Check your connection and try again. \
+                          无法连接 RepayDesk，请检查网络后重试。"
+                    .to_owned(),
+            }
+        }
+    }
+}

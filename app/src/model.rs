@@ -77,6 +77,7 @@ pub struct AccountSummary {
 pub struct HardshipRecord {
     pub reason: HardshipReason,
     pub note: String,
+    #[serde(with = "crate::domain::iso_date")]
     pub recorded_on: NaiveDate,
 }
 
@@ -101,13 +102,15 @@ pub struct PlanDraft {
     pub error: Option<AppError>,
 }
 
-/// What the plan builder island needs and no more: island props travel in the page as JSON,
-/// and the browser bundle carries a decoder for every type in them.
+/// What the islands that run the rulebook (the plan builder, the counter-offer preview) need and
+/// no more: island props travel in the page as JSON, and the browser bundle carries a decoder
+/// for every type in them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BuilderSetup {
     pub account_id: i64,
     pub terms: crate::domain::proposal::AccountTerms,
     pub policy: crate::domain::policy::PlanPolicy,
+    #[serde(with = "crate::domain::iso_date")]
     pub today: NaiveDate,
 }
 

@@ -26,10 +26,20 @@ pub fn frequency(f: Frequency, locale: Locale) -> &'static str {
     }
 }
 
+/// A frequency inside a sentence ("weekly, every two weeks"): Chinese has no capitals.
+fn frequency_in_sentence(f: Frequency, locale: Locale) -> &'static str {
+    match (f, locale) {
+        (Frequency::Weekly, Locale::En) => "weekly",
+        (Frequency::BiWeekly, Locale::En) => "every two weeks",
+        (Frequency::Monthly, Locale::En) => "monthly",
+        (_, Locale::ZhCn) => frequency(f, locale),
+    }
+}
+
 fn frequencies(list: &[Frequency], locale: Locale) -> String {
     let sep = if locale == Locale::ZhCn { "、" } else { ", " };
     list.iter()
-        .map(|f| frequency(*f, locale).to_lowercase())
+        .map(|f| frequency_in_sentence(*f, locale))
         .collect::<Vec<_>>()
         .join(sep)
 }

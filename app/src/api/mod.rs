@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::domain::proposal::RawProposal;
-use crate::error::AppError;
+use crate::error::{AppError, WordedError};
 use crate::model::{
     AccountDetail, AccountSummary, AgreementView, AuditRecord, HardshipRecord, PlanContext, ProposalView, SubmitOutcome,
 };
@@ -46,6 +46,15 @@ mod edge {
         }
         result
     }
+
+    /// `finish`, with a failure worded in the viewer's language for an island to show as is.
+    pub async fn finish_worded<T>(result: Result<T, AppError>) -> Result<T, crate::error::WordedError> {
+        let locale = Viewer::current().locale;
+        finish(result).await.map_err(|error| crate::error::WordedError {
+            status: error.status(),
+            message: crate::components::feedback::error_message(&error, locale),
+        })
+    }
 }
 
 /// The signed-in borrower's overdue accounts.
@@ -64,8 +73,8 @@ pub async fn my_accounts() -> Result<Vec<AccountSummary>, AppError> {
 
 /// Records why the borrower fell behind on one of their accounts.
 #[server(endpoint = "accounts/hardship")]
-pub async fn record_hardship(account_id: i64, reason: String, note: String) -> Result<HardshipRecord, AppError> {
-    edge::finish(
+pub async fn record_hardship(account_id: i64, reason: String, note: String) -> Result<HardshipRecord, WordedError> {
+    edge::finish_worded(
         async {
             let (state, viewer) = edge::context()?;
             let borrower = viewer.require_borrower()?;

@@ -9,6 +9,7 @@ pub mod consequences;
 pub mod decision;
 pub mod dpd;
 pub mod input;
+pub mod iso_date;
 pub mod locale;
 pub mod money;
 pub mod policy;

@@ -35,6 +35,7 @@ pub struct RawProposal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountTerms {
     pub balance: Money,
+    #[serde(with = "super::iso_date")]
     pub oldest_unpaid_due: NaiveDate,
 }
 

@@ -63,7 +63,7 @@ pub fn suggestions(
             down.to_plain_string()
         },
         frequency: frequency.code().to_string(),
-        first_payment_date: first.format("%Y-%m-%d").to_string(),
+        first_payment_date: first.to_string(),
         monthly_income: affordability
             .map(|a| a.monthly_income.to_plain_string())
             .unwrap_or_default(),

@@ -3,22 +3,20 @@
 //! the terms break. Without wasm the inputs are plain form fields, the preview shows the terms
 //! as last sent, and an "Update preview" button re-renders it on the server.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::components::plan::{RuleErrors, ScheduleTable};
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::Locale;
-use crate::domain::policy::{Frequency, PlanPolicy};
-use crate::domain::proposal::{AccountTerms, RawProposal};
+use crate::domain::policy::Frequency;
+use crate::domain::proposal::RawProposal;
 use crate::i18n::T;
+use crate::model::BuilderSetup;
 use crate::wording;
 
 #[island]
 pub fn CounterOfferPreview(
-    policy: PlanPolicy,
-    terms: AccountTerms,
-    today: NaiveDate,
+    setup: BuilderSetup,
     initial: RawProposal,
     /// Where the no-JavaScript "Update preview" button sends the typed terms (GET).
     preview_action: String,
@@ -30,6 +28,9 @@ pub fn CounterOfferPreview(
     let installments = RwSignal::new(initial.installments);
     let frequency = RwSignal::new(initial.frequency);
     let first_payment_date = RwSignal::new(initial.first_payment_date);
+    let BuilderSetup {
+        terms, policy, today, ..
+    } = setup;
     let policy = StoredValue::new(policy);
     let outcome = Memo::new(move |_| {
         let raw = RawProposal {

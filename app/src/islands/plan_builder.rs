@@ -6,15 +6,12 @@
 
 use leptos::prelude::*;
 
-use crate::api::SubmitPlan;
-use crate::components::feedback::error_text;
 use crate::components::plan::{RuleErrors, ScheduleTable};
 use crate::domain::affordability::AffordabilityFlag;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::{format_date, Locale};
 use crate::domain::proposal::{first_payment_window, stated_budget, Field, HardshipReason, PlanError, RawProposal};
 use crate::domain::suggest::suggestions;
-use crate::error::AppError;
 use crate::i18n::T;
 use crate::islands::hardship::reason_text;
 use crate::model::BuilderSetup;
@@ -125,13 +122,14 @@ pub fn PlanBuilder(
     locale: Locale,
     initial: RawProposal,
     idempotency_key: String,
-    server_error: Option<AppError>,
+    /// The server's objection to the last sending, already in words.
+    server_notice: Option<String>,
 ) -> impl IntoView {
     let fields = Fields::new(initial);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let reviewing = RwSignal::new(false);
-    let submit = ServerAction::<SubmitPlan>::new();
+    let submitting = RwSignal::new(false);
 
     let BuilderSetup {
         account_id,
@@ -147,22 +145,12 @@ pub fn PlanBuilder(
         Decision::Reject { errors } => errors,
         _ => Vec::new(),
     });
-    let server_error = RwSignal::new(server_error);
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(result)) => {
-            #[cfg(feature = "hydrate")]
-            {
-                let _ = window().location().assign(&result.location());
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = result;
-        }
-        Some(Err(e)) => {
-            reviewing.set(false);
-            server_error.set(Some(e));
-        }
-        None => {}
-    });
+    // Back from the agreement page through the history cache: the form may be sent again.
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::pageshow, move |_| submitting.set(false));
+        on_cleanup(move || handle.remove());
+    }
 
     let window = stage_policy.as_ref().and_then(|p| first_payment_window(p, today));
     let (min_date, max_date) = window.map_or((None, None), |(a, b)| (Some(a.to_string()), Some(b.to_string())));
@@ -279,40 +267,21 @@ pub fn PlanBuilder(
     };
     let has_errors = move || !errors.get().is_empty();
 
-    let submit_key = idempotency_key.clone();
+    // Typing, then a review step; once reviewed, the browser sends the form itself to
+    // /plans/submit, which answers with the agreement, the proposal, or this page again.
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
         if has_errors() {
+            ev.prevent_default();
             reviewing.set(false);
-            return;
-        }
-        if !reviewing.get_untracked() {
+        } else if !reviewing.get_untracked() {
+            ev.prevent_default();
             reviewing.set(true);
-            return;
+        } else {
+            submitting.set(true);
         }
-        server_error.set(None);
-        submit.dispatch(SubmitPlan {
-            account_id,
-            idempotency_key: submit_key.clone(),
-            proposal: fields.raw(),
-        });
     };
-    let server_notice = move || {
-        server_error.get().map(|e| {
-            let message = match &e {
-                AppError::PlanRejected { errors } => errors
-                    .iter()
-                    .map(|e| wording::plan_error(e, locale))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                AppError::Invalid { field, .. } if field == "idempotency_key" => {
-                    T::IdempotencyReused.get(locale).to_owned()
-                }
-                other => error_text(other, locale).to_owned(),
-            };
-            view! { <p class="notice notice-error" role="alert">{message}</p> }
-        })
-    };
+    let server_notice =
+        server_notice.map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> });
     let key_for_form = account_id.to_string();
 
     view! {
@@ -325,7 +294,7 @@ pub fn PlanBuilder(
             <form method="post" action="/plans/submit" class="card form plan-form" on:submit=on_submit novalidate>
                 <input type="hidden" name="account_id" value=key_for_form/>
                 <input type="hidden" name="idempotency_key" value=idempotency_key.clone()/>
-                <fieldset class="plain" prop:disabled=move || reviewing.get()>
+                <fieldset class="plain" class:reviewing=move || reviewing.get() prop:inert=move || reviewing.get()>
                     <TextField value=fields.down_payment field=Field::DownPayment label=T::DownPaymentLabel.get(locale)
                         errors locale inputmode="decimal"/>
                     <TextField value=fields.installments field=Field::Installments label=T::InstallmentsLabel.get(locale)
@@ -382,8 +351,8 @@ pub fn PlanBuilder(
                     <button type="button" class="button" hidden=move || !reviewing.get() on:click=move |_| reviewing.set(false)>
                         {T::EditPlan.get(locale)}
                     </button>
-                    <button type="submit" class="button primary" disabled=move || submit.pending().get()>
-                        {move || match (hydrated.get(), reviewing.get(), submit.pending().get()) {
+                    <button type="submit" class="button primary" disabled=move || submitting.get()>
+                        {move || match (hydrated.get(), reviewing.get(), submitting.get()) {
                             (_, _, true) => T::Submitting.get(locale),
                             (true, false, false) => T::ReviewPlan.get(locale),
                             _ => T::SubmitPlan.get(locale),

@@ -6,14 +6,16 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::load_plan_context;
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::{error_text, ErrorNotice};
 use crate::components::layout::use_locale;
+use crate::domain::locale::Locale;
 use crate::domain::proposal::RawProposal;
 use crate::error::AppError;
 use crate::i18n::T;
 use crate::islands::plan_builder::PlanBuilder;
 use crate::model::{BuilderSetup, PlanBlock, PlanDraft};
 use crate::pages::account::id_param;
+use crate::wording;
 
 /// A fresh idempotency key for one rendering of the form (the server makes it).
 fn new_idempotency_key() -> String {
@@ -36,6 +38,19 @@ fn posted_draft() -> Option<PlanDraft> {
     }
     #[cfg(not(feature = "ssr"))]
     None
+}
+
+/// The server's objection to a sent plan, in words (the builder shows it above the form).
+fn objection(error: &AppError, locale: Locale) -> String {
+    match error {
+        AppError::PlanRejected { errors } => errors
+            .iter()
+            .map(|e| wording::plan_error(e, locale))
+            .collect::<Vec<_>>()
+            .join(" "),
+        AppError::Invalid { field, .. } if field == "idempotency_key" => T::IdempotencyReused.get(locale).to_owned(),
+        other => error_text(other, locale).to_owned(),
+    }
 }
 
 #[component]
@@ -68,7 +83,8 @@ pub fn PlanPage() -> impl IntoView {
                                         <a href=format!("/proposals/{proposal_id}")>{T::ProposalTitle.get(locale)}</a></p>
                                 }.into_any(),
                                 None => view! {
-                                    <PlanBuilder setup=BuilderSetup::from(&ctx) locale initial idempotency_key=new_idempotency_key() server_error=error/>
+                                    <PlanBuilder setup=BuilderSetup::from(&ctx) locale initial idempotency_key=new_idempotency_key()
+                                        server_notice=error.as_ref().map(|e| objection(e, locale))/>
                                 }.into_any(),
                             },
                             Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),

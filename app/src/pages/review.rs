@@ -19,7 +19,7 @@ use crate::i18n::T;
 use crate::islands::counter_preview::CounterOfferPreview;
 use crate::islands::hardship::reason_text;
 use crate::model::collector::ReviewContext;
-use crate::model::{PlanTerms, ProposalStatus};
+use crate::model::{BuilderSetup, PlanTerms, ProposalStatus};
 use crate::pages::account::{id_param, HistoryRow};
 use crate::wording;
 
@@ -267,7 +267,12 @@ fn DecisionForms(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoV
                 <h3>{T::CounterTitle.get(locale)}</h3>
                 <p class="muted small">{T::CounterIntro.get(locale)}</p>
                 <input type="hidden" name="decision" value="counter"/>
-                <CounterOfferPreview policy=ctx.policy.clone() terms=ctx.terms today=ctx.today initial
+                <CounterOfferPreview setup=BuilderSetup {
+                        account_id: ctx.account.id,
+                        terms: ctx.terms,
+                        policy: ctx.policy.clone(),
+                        today: ctx.today,
+                    } initial
                     preview_action=format!("/queue/{id}#counter-form") locale/>
                 <div class="filter-grid">
                     <label>{T::ExpiresOnLabel.get(locale)}
