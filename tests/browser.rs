@@ -207,3 +207,67 @@ async fn a_borrower_sets_up_access_signs_in_sees_their_accounts_and_signs_out() 
     wait_for_path(&browser, &app.base_url, "/sign-in").await;
     browser.close().await;
 }
+
+/// Presses Tab `times` times and names each element that receives the focus (its id, else its
+/// class, else its text).
+async fn tab_through(browser: &Browser, times: usize) -> Vec<String> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use fantoccini::key::Key;
+    let mut order = Vec::with_capacity(times);
+    for _ in 0..times {
+        let tab = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: Key::Tab.into() })
+            .then(KeyAction::Up { value: Key::Tab.into() });
+        browser.client.perform_actions(tab).await.expect("press Tab");
+        let focused = browser
+            .client
+            .execute(
+                "const e = document.activeElement; \
+                 return e.id || e.getAttribute('class') || e.textContent.trim();",
+                vec![],
+            )
+            .await
+            .expect("the focused element");
+        order.push(focused.as_str().unwrap_or_default().to_owned());
+    }
+    order
+}
+
+#[tokio::test]
+async fn the_keyboard_reaches_everything_in_reading_order_on_a_phone() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::start(PHONE, "en").await;
+    browser.client.goto(&app.url("/sign-in")).await.expect("sign-in");
+    let order = tab_through(&browser, 7).await;
+    assert_eq!(
+        order,
+        [
+            "skip",
+            "brand",
+            "lang",
+            "login",
+            "password",
+            "button primary",
+            "first-access-link"
+        ],
+        "the sign-in page in reading order"
+    );
+    browser.sign_in(&app.base_url, BORROWER_A.0, BORROWER_A.1).await;
+    browser
+        .client
+        .goto(&app.url("/accounts/1/plan"))
+        .await
+        .expect("plan page");
+    browser.wait_hydrated().await;
+    // The form's fields come in the order they are read, each reachable.
+    let order = tab_through(&browser, 20).await;
+    let position = |id: &str| {
+        order
+            .iter()
+            .position(|o| o == id)
+            .unwrap_or_else(|| panic!("{id} in {order:?}"))
+    };
+    assert!(position("down_payment") < position("installments"), "{order:?}");
+    assert!(position("installments") < position("first_payment_date"), "{order:?}");
+    browser.close().await;
+}

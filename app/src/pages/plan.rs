@@ -73,7 +73,16 @@ pub fn PlanPage() -> impl IntoView {
                     let error = error.clone();
                     Suspend::new(async move {
                         match context.await {
-                            Ok(ctx) => match ctx.blocked.clone() {
+                            Ok(ctx) => {
+                                // Which account this plan is for, and what it has to cover.
+                                let account = &ctx.account;
+                                let heading = view! {
+                                    <p class="plan-account" id="plan-account">
+                                        {account.lender_name.clone()} " · " <span class="mono">{account.reference.clone()}</span>
+                                        " · " {T::Outstanding.get(locale)} " " <strong>{account.balance.total.format(locale)}</strong>
+                                    </p>
+                                };
+                                let body = match ctx.blocked.clone() {
                                 Some(PlanBlock::ActiveAgreement { reference }) => view! {
                                     <p class="notice">{T::PlanBlockedAgreement.get(locale)} " "
                                         <a href=format!("/agreements/{reference}")>{reference.clone()}</a></p>
@@ -86,7 +95,9 @@ pub fn PlanPage() -> impl IntoView {
                                     <PlanBuilder setup=BuilderSetup::from(&ctx) locale initial idempotency_key=new_idempotency_key()
                                         server_notice=error.as_ref().map(|e| objection(e, locale))/>
                                 }.into_any(),
-                            },
+                                };
+                                view! { {heading} {body} }.into_any()
+                            }
                             Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
                             Err(error) => view! { <ErrorNotice error locale/> }.into_any(),
                         }

@@ -214,7 +214,12 @@ impl Db {
         }
     }
 
-    /// True when the database answers a trivial query (readiness probe).
+    /// Where a single write statement outside a transaction runs: on SQLite, the writer's queue,
+    /// so it never waits in SQLite's busy handler behind a write transaction.
+    pub fn writes(&self) -> &AnyPool {
+        &self.writer
+    }
+
     /// Whether the database answers a trivial query within two seconds (a probe must not hang).
     pub async fn is_ready(&self) -> bool {
         let probe = sqlx::query("SELECT 1").execute(&self.pool);

@@ -67,7 +67,7 @@ pub async fn create(db: &Db, user_id: i64, settings: &SessionSettings) -> Result
     .bind(now)
     .bind(now)
     .bind(now + settings.absolute_timeout.as_millis() as i64)
-    .execute(&db.pool)
+    .execute(db.writes())
     .await?;
     Ok(token)
 }
@@ -94,7 +94,7 @@ pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&token_hash)
-            .execute(&db.pool)
+            .execute(db.writes())
             .await?;
     }
     let role: String = row.try_get("role")?;
@@ -108,7 +108,7 @@ pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result
 pub async fn destroy(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(hash_token(token))
-        .execute(&db.pool)
+        .execute(db.writes())
         .await?;
     Ok(())
 }

@@ -139,7 +139,7 @@ pub async fn admit(
     let Some(by) = over else {
         return Ok(Ok(Admission { reserved }));
     };
-    auth_failures::forget(db, &reserved).await?;
+    auth_failures::forget(db, &reserved, None).await?;
     let lock = check(db, settings, attempt).await?;
     Ok(Err(lock.unwrap_or(Lock { by, minutes: 1 })))
 }
@@ -159,8 +159,7 @@ impl Admission {
     /// provisional one on the address (the address's earlier failures stand).
     pub async fn succeeded(self, db: &Db, attempt: &Attempt<'_>) -> Result<(), sqlx::Error> {
         let [(scope, key, _), _] = attempt.scopes();
-        auth_failures::clear(db, scope, key).await?;
-        auth_failures::forget(db, &self.reserved).await
+        auth_failures::forget(db, &self.reserved, Some((scope, key))).await
     }
 }
 

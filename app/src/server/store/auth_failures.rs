@@ -60,23 +60,22 @@ pub async fn count_since(db: &Db, scope: &str, key: &str, since: i64) -> Result<
         .await
 }
 
-/// Forgets the failures with these ids.
-pub async fn forget(db: &Db, ids: &[i64]) -> Result<(), sqlx::Error> {
+/// Forgets the failures with these ids, and every failure of `key` in `scope` when given (after
+/// a success), in one write transaction.
+pub async fn forget(db: &Db, ids: &[i64], all_of: Option<(&str, &str)>) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     for id in ids {
         sqlx::query("DELETE FROM auth_failures WHERE id = $1")
             .bind(id)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
     }
-    Ok(())
-}
-
-/// Forgets every failure of `key` (after a success).
-pub async fn clear(db: &Db, scope: &str, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key = $2")
-        .bind(scope)
-        .bind(key)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+    if let Some((scope, key)) = all_of {
+        sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key = $2")
+            .bind(scope)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
 }

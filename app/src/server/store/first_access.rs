@@ -44,7 +44,7 @@ pub async fn create_ticket(db: &Db, token: &str, user_id: i64, valid_ms: i64) ->
     .bind(user_id)
     .bind(now)
     .bind(now + valid_ms)
-    .execute(&db.pool)
+    .execute(db.writes())
     .await?;
     Ok(())
 }
