@@ -173,13 +173,21 @@ async fn try_submit(
     policy: &crate::domain::policy::PlanPolicy,
 ) -> Result<Attempt, sqlx::Error> {
     let pool = &state.db.pool;
-    if let Some(answer) = replay(pool, borrower, key, hash).await? {
-        return Ok(Attempt::Done(answer));
+    let facts = accounts::submission_facts(pool, account_id, borrower.id, key).await?;
+    if facts.key_used {
+        if let Some(answer) = replay(pool, borrower, key, hash).await? {
+            return Ok(Attempt::Done(answer));
+        }
     }
-    let Some(account) = accounts::owned_by(pool, account_id, borrower.id).await? else {
+    let Some(account) = facts.account else {
         return Ok(Attempt::Done(Err(AppError::NotFound)));
     };
-    if let Some(block) = block_for(pool, account.id).await? {
+    let block = match (facts.active_agreement, facts.pending_proposal) {
+        (Some(reference), _) => Some(PlanBlock::ActiveAgreement { reference }),
+        (None, Some(proposal_id)) => Some(PlanBlock::PendingProposal { proposal_id }),
+        (None, None) => None,
+    };
+    if let Some(block) = block {
         // A copy of this very request may have committed since the key was looked up: then
         // what blocks the account is its own answer.
         if let Some(answer) = replay(pool, borrower, key, hash).await? {

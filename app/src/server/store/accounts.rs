@@ -79,6 +79,43 @@ where
     row.as_ref().map(parse).transpose()
 }
 
+/// What a plan submission needs to know before it writes, read in one statement: the account
+/// (when it is the borrower's), whether the borrower already used the idempotency key, and
+/// what blocks a new plan on the account.
+pub struct SubmissionFacts {
+    pub account: Option<AccountRow>,
+    pub key_used: bool,
+    pub active_agreement: Option<String>,
+    pub pending_proposal: Option<i64>,
+}
+
+pub async fn submission_facts(
+    pool: &sqlx::AnyPool,
+    account_id: i64,
+    borrower_id: i64,
+    key: &str,
+) -> Result<SubmissionFacts, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, \
+         (SELECT p.id FROM proposals p WHERE p.borrower_id = $2 AND p.idempotency_key = $3) AS used_by, \
+         (SELECT g.reference FROM agreements g WHERE g.account_id = $1 AND g.status = 'active') AS active_agreement, \
+         (SELECT q.id FROM proposals q WHERE q.account_id = $1 AND q.status = 'pending') AS pending_proposal \
+         FROM (SELECT 1 AS one) AS params LEFT JOIN accounts ON accounts.id = $1 AND accounts.borrower_id = $2"
+    ))
+    .bind(account_id)
+    .bind(borrower_id)
+    .bind(key)
+    .fetch_one(pool)
+    .await?;
+    let owned = row.try_get::<Option<i64>, _>("id")?.is_some();
+    Ok(SubmissionFacts {
+        account: if owned { Some(parse(&row)?) } else { None },
+        key_used: row.try_get::<Option<i64>, _>("used_by")?.is_some(),
+        active_agreement: if owned { row.try_get("active_agreement")? } else { None },
+        pending_proposal: if owned { row.try_get("pending_proposal")? } else { None },
+    })
+}
+
 /// Holds the account's row until the transaction ends, so plan decisions about one account
 /// happen one at a time. SQLite needs nothing: its write transactions already run one by one.
 pub async fn lock_for_plan(
