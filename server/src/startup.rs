@@ -164,6 +164,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         for login in demo::LOGINS {
             println!("  {:<10} {:<12} / {}", login.role.code(), login.login, login.password);
         }
+        if let Some((reference, born, last4)) = demo::first_access_example() {
+            println!("First access (a borrower without a password yet): account {reference}, born {born}, phone ending {last4}");
+        }
     }
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {

@@ -96,6 +96,15 @@ const BORROWERS: &[DemoBorrower] = &[
     },
 ];
 
+/// The demo borrower without a password, as first access asks for them: (account reference,
+/// date of birth, last four digits of the phone).
+pub fn first_access_example() -> Option<(&'static str, &'static str, &'static str)> {
+    let borrower = BORROWERS.iter().find(|b| b.password.is_none())?;
+    let (reference, ..) = borrower.accounts.first()?;
+    let last4 = borrower.phone.get(borrower.phone.len().checked_sub(4)?..)?;
+    Some((reference, borrower.date_of_birth, last4))
+}
+
 /// Loads the demo data when the database has no users; returns whether it did.
 pub async fn seed_if_empty(db: &Db, today: NaiveDate) -> Result<bool, String> {
     if users::count(db).await.map_err(|e| e.to_string())? > 0 {
@@ -151,4 +160,14 @@ pub async fn seed_if_empty(db: &Db, today: NaiveDate) -> Result<bool, String> {
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_access_example_printed_at_start_up_is_the_borrower_without_a_password() {
+        assert_eq!(first_access_example(), Some(("CL-2026-000301", "1990-05-17", "0003")));
+    }
 }
