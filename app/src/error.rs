@@ -128,6 +128,17 @@ impl std::fmt::Display for WordedError {
     }
 }
 
+impl WordedError {
+    /// `error` as the reader sees it: its status, and its message in their language.
+    #[cfg(feature = "ssr")]
+    pub fn of(error: &AppError, locale: crate::domain::locale::Locale) -> Self {
+        WordedError {
+            status: error.status(),
+            message: crate::components::feedback::error_message(error, locale),
+        }
+    }
+}
+
 impl FromServerFnError for WordedError {
     type Encoder = JsonEncoding;
 
@@ -137,11 +148,7 @@ impl FromServerFnError for WordedError {
         #[cfg(feature = "ssr")]
         {
             let locale = crate::server::Viewer::current().locale;
-            let error = AppError::from_server_fn_error(value);
-            WordedError {
-                status: error.status(),
-                message: crate::components::feedback::error_message(&error, locale),
-            }
+            WordedError::of(&AppError::from_server_fn_error(value), locale)
         }
         #[cfg(not(feature = "ssr"))]
         {

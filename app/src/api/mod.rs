@@ -50,10 +50,9 @@ mod edge {
     /// `finish`, with a failure worded in the viewer's language for an island to show as is.
     pub async fn finish_worded<T>(result: Result<T, AppError>) -> Result<T, crate::error::WordedError> {
         let locale = Viewer::current().locale;
-        finish(result).await.map_err(|error| crate::error::WordedError {
-            status: error.status(),
-            message: crate::components::feedback::error_message(&error, locale),
-        })
+        finish(result)
+            .await
+            .map_err(|error| crate::error::WordedError::of(&error, locale))
     }
 }
 

@@ -40,15 +40,8 @@ pub async fn detail(
         .await
         .map_err(|e| viewer.internal(e))?
         .ok_or(AppError::NotFound)?;
-    let history = history(state, row.id).await.map_err(|e| viewer.internal(e))?;
-    let hardship = hardship::latest(&state.db, row.id, state.clock.zone)
-        .await
-        .map_err(|e| viewer.internal(e))?;
-    let policy = state.policy(viewer).await?;
-    Ok(AccountDetail {
-        account: summary_of(state, &policy, row, &history, hardship),
-        history,
-    })
+    let (account, history) = summary_with_history(state, viewer, row).await?;
+    Ok(AccountDetail { account, history })
 }
 
 /// Every account of the borrower with its plan history (the overview and the "plans and
@@ -131,12 +124,21 @@ fn history_of<'a>(
 
 /// The overview card of one account: balance, stage, next step, plan in progress.
 pub(crate) async fn summarize(state: &AppState, viewer: &Viewer, row: AccountRow) -> Result<AccountSummary, AppError> {
+    Ok(summary_with_history(state, viewer, row).await?.0)
+}
+
+/// One account's overview card and the plan history it was drawn from.
+async fn summary_with_history(
+    state: &AppState,
+    viewer: &Viewer,
+    row: AccountRow,
+) -> Result<(AccountSummary, Vec<PlanHistoryItem>), AppError> {
     let history = history(state, row.id).await.map_err(|e| viewer.internal(e))?;
     let hardship = hardship::latest(&state.db, row.id, state.clock.zone)
         .await
         .map_err(|e| viewer.internal(e))?;
     let policy = state.policy(viewer).await?;
-    Ok(summary_of(state, &policy, row, &history, hardship))
+    Ok((summary_of(state, &policy, row, &history, hardship), history))
 }
 
 fn summary_of(

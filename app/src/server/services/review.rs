@@ -29,8 +29,9 @@ const DAY_MS: i64 = 86_400_000;
 
 /// An instant as the lender's local "YYYY-MM-DD HH:MM".
 pub fn lender_time(ms: i64, zone: chrono_tz::Tz) -> String {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
+    crate::server::clock::LenderClock::new(zone)
+        .local_time(ms)
+        .map(|t| format!("{} {:02}:{:02}", t.date, t.hour, t.minute))
         .unwrap_or_default()
 }
 
