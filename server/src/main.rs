@@ -12,9 +12,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    keep_large_allocations_returnable();
     let cli = cli::Cli::parse();
     telemetry::init();
     let outcome = match cli.command {
@@ -39,16 +41,5 @@ async fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Each password hash takes a 19 MiB work area. glibc raises its mmap threshold after the first
-/// such block is freed, so later ones come from the heap and stay resident: a burst of sign-ins
-/// left the server at 270 MB instead of 60. A fixed threshold returns them to the system.
-fn keep_large_allocations_returnable() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only tunes the allocator (it takes its own lock); called once at start-up.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
     }
 }

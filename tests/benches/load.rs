@@ -363,6 +363,12 @@ fn verdict(met: bool) -> &'static str {
 /// addresses, so the per-address sign-in limit is lifted (the per-account one still holds).
 const SERVER_FLAGS: &[&str] = &["--bench-endpoints", "--attempts-per-address", "1000000"];
 
+/// Whether the measurement named `phase` runs: all of them unless `BENCH_LOAD` lists some
+/// (comma-separated: dashboard, sign-in, submissions, mixed), as when profiling one of them.
+fn runs(phase: &str) -> bool {
+    std::env::var("BENCH_LOAD").map_or(true, |list| list.split(',').any(|p| p.trim() == phase))
+}
+
 #[tokio::main]
 async fn main() {
     let mut table = Vec::new();
@@ -370,8 +376,30 @@ async fn main() {
 
     let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
     let app = TestApp::spawn_with(&url, SERVER_FLAGS).await;
+    println!("server pid {}", app.pid());
 
-    // The dashboard beside the trivial endpoint, then the page alone at one connection.
+    if runs("dashboard") {
+        measure_dashboard(&app, &mut table, &mut goals).await;
+    }
+    if runs("sign-in") {
+        measure_sign_in(&app, &url, &mut table, &mut goals).await;
+    }
+    if runs("submissions") {
+        submission_goals(&app, &mut table, &mut goals).await;
+    }
+    if runs("mixed") {
+        measure_mixed(&mut table, &mut goals).await;
+    }
+
+    print_table(&table);
+    println!();
+    for goal in goals {
+        println!("{goal}");
+    }
+}
+
+/// The dashboard beside the trivial endpoint, then the page alone at one connection.
+async fn measure_dashboard(app: &TestApp, table: &mut Vec<Figure>, goals: &mut Vec<String>) {
     let plain = attack(
         &app.base_url,
         64,
@@ -380,7 +408,7 @@ async fn main() {
     )
     .await;
     let plain = figure("plain-text endpoint, 64 connections", &plain, "plaintext");
-    let a_sessions = sessions_of(&app, &vec![BORROWER_A.0.to_owned(); 64]).await;
+    let a_sessions = sessions_of(app, &vec![BORROWER_A.0.to_owned(); 64]).await;
     set_fixture(Fixture {
         sessions: a_sessions,
         ..Fixture::default()
@@ -417,9 +445,10 @@ async fn main() {
         verdict(single.p50 < 10)
     ));
     table.extend([plain, board, single]);
+}
 
-    // Sign-in at 20 concurrent.
-    let journeys = clone_borrowers(&url, BORROWER_A.0, "1371", 20)
+async fn measure_sign_in(app: &TestApp, url: &str, table: &mut Vec<Figure>, goals: &mut Vec<String>) {
+    let journeys = clone_borrowers(url, BORROWER_A.0, "1371", 20)
         .await
         .into_iter()
         .map(|(login, _)| (login, Vec::new()))
@@ -436,8 +465,10 @@ async fn main() {
         verdict(signing.p99 <= 250)
     ));
     table.push(signing);
+}
 
-    // Submissions beside the bare transaction, on SQLite, then on PostgreSQL when it runs here.
+/// Submissions beside the bare transaction, on SQLite, then on PostgreSQL when it runs here.
+async fn submission_goals(app: &TestApp, table: &mut Vec<Figure>, goals: &mut Vec<String>) {
     let mut submission_goal = |label: &str, table: &Vec<Figure>, (submitted, bare): (f64, f64)| {
         let f = &table[table.len() - 2];
         let share = submitted / bare * 100.0;
@@ -448,15 +479,18 @@ async fn main() {
             verdict(share >= 40.0 && f.p99 <= 50 && f.errors == 0)
         ));
     };
-    let rates = measure_submissions(&app, "SQLite", &mut table).await;
-    submission_goal("SQLite", &table, rates);
+    let rates = measure_submissions(app, "SQLite", table).await;
+    submission_goal("SQLite", table, rates);
     if let Some(pg_url) = fresh_database(Backend::Postgres).await {
         let pg = TestApp::spawn_with(&pg_url, SERVER_FLAGS).await;
-        let rates = measure_submissions(&pg, "PostgreSQL", &mut table).await;
-        submission_goal("PostgreSQL", &table, rates);
+        println!("PostgreSQL server pid {}", pg.pid());
+        let rates = measure_submissions(&pg, "PostgreSQL", table).await;
+        submission_goal("PostgreSQL", table, rates);
     }
+}
 
-    // The mixed flow, on a fresh server so its peak memory is the mixed flow's.
+/// The mixed flow, on a fresh server so its peak memory is the mixed flow's.
+async fn measure_mixed(table: &mut Vec<Figure>, goals: &mut Vec<String>) {
     let url = fresh_database(Backend::Sqlite).await.expect("sqlite");
     let app = TestApp::spawn_with(&url, SERVER_FLAGS).await;
     let borrowers = clone_borrowers(&url, BORROWER_A.0, "1370", 600).await;
@@ -481,10 +515,4 @@ async fn main() {
         peak as f64 / 1024.0,
         verdict(mixed_errors == 0 && peak <= 200 * 1024)
     ));
-
-    print_table(&table);
-    println!();
-    for goal in goals {
-        println!("{goal}");
-    }
 }
