@@ -4,7 +4,7 @@ use app::domain::proposal::HardshipReason;
 use app::model::Role;
 use app::server::auth::session::{self, SessionSettings};
 use app::server::db::{Backend as DbBackend, Db};
-use app::server::store::{accounts, hardship, users};
+use app::server::store::{accounts, hardship, policies, users};
 use app::server::{demo, Viewer};
 use chrono::NaiveDate;
 use tests::{fresh_database, Backend};
@@ -77,14 +77,20 @@ async fn run_suite(backend: Backend) {
         .expect("query")
         .is_some());
 
-    // Sessions: created, resolved to their user, destroyed.
+    // Sessions: created, resolved to their user with the policy version in force, destroyed.
     let settings = SessionSettings::default();
     let token = session::create(&db, borrower, &settings).await.expect("session");
-    let user = session::resolve(&db, &token, &settings)
+    policies::store_if_none(&db.pool, "store-test-1", "version = \"store-test-1\"")
+        .await
+        .expect("a policy version");
+    let resolved = session::resolve(&db, &token, &settings)
         .await
         .expect("resolve")
         .expect("live session");
-    assert_eq!(user.id, borrower);
+    assert_eq!(resolved.user.id, borrower);
+    let in_force = policies::current_id(&db.pool).await.expect("policy id");
+    assert!(in_force.is_some());
+    assert_eq!(resolved.policy_in_force, in_force);
     assert!(session::resolve(&db, "not-a-token", &settings)
         .await
         .expect("resolve")
@@ -106,7 +112,7 @@ async fn run_suite(backend: Backend) {
     app::server::store::audit::append(
         &mut *tx,
         &Viewer::anonymous(),
-        Some(&user),
+        Some(&resolved.user),
         app::server::store::audit::Entry {
             action: "test",
             subject_kind: "account",

@@ -86,7 +86,7 @@ async fn resolve_viewer(State(state): State<AppState>, mut request: Request, nex
     let headers = request.headers();
     let request_id = request_id(headers);
     let locale = locale_of(headers);
-    let user = match cookie(headers, session::COOKIE_NAME) {
+    let session = match cookie(headers, session::COOKIE_NAME) {
         Some(token) => match session::resolve(&state.db, token, &state.sessions).await {
             Ok(user) => user,
             Err(e) => {
@@ -100,11 +100,13 @@ async fn resolve_viewer(State(state): State<AppState>, mut request: Request, nex
         },
         None => None,
     };
+    let (user, policy_in_force) = session.map_or((None, None), |s| (Some(s.user), s.policy_in_force));
     let viewer = Viewer {
         user,
         locale,
         request_id,
         client_addr,
+        policy_in_force,
     };
     let path = request.uri().path().to_owned();
     request.extensions_mut().insert(viewer.clone());

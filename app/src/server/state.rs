@@ -23,12 +23,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The plan policy in force now (the newest published version).
+    /// The plan policy in force: the version read with the request's session, else the newest.
     pub async fn policy(&self, viewer: &Viewer) -> Result<Arc<PlanPolicy>, AppError> {
-        self.policies
-            .current(&self.db.pool)
-            .await
-            .map_err(|e| viewer.internal(e))
+        let pool = &self.db.pool;
+        match viewer.policy_in_force {
+            Some(id) => self.policies.version(pool, Some(id)).await,
+            None => self.policies.current(pool).await,
+        }
+        .map_err(|e| viewer.internal(e))
     }
 
     /// The state for server functions and SSR, provided by the router as context.

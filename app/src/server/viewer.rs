@@ -11,6 +11,9 @@ pub struct Viewer {
     pub locale: Locale,
     pub request_id: String,
     pub client_addr: String,
+    /// The plan policy version in force when the request arrived, read with the session (None:
+    /// not read yet, and the policy is read when needed).
+    pub policy_in_force: Option<i64>,
 }
 
 impl Viewer {
@@ -27,6 +30,7 @@ impl Viewer {
             locale: Locale::En,
             request_id: "-".into(),
             client_addr: "-".into(),
+            policy_in_force: None,
         }
     }
 

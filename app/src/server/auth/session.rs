@@ -9,6 +9,7 @@ use sqlx::Row;
 
 use crate::model::{CurrentUser, Role};
 use crate::server::db::{now_ms, Db};
+use crate::server::store::policies;
 
 pub const COOKIE_NAME: &str = "rd_session";
 
@@ -72,13 +73,21 @@ pub async fn create(db: &Db, user_id: i64, settings: &SessionSettings) -> Result
     Ok(token)
 }
 
+/// A live session: its user, and the plan policy version in force when it was read. Every
+/// signed-in page needs both, so one query reads them.
+pub struct Resolved {
+    pub user: CurrentUser,
+    pub policy_in_force: Option<i64>,
+}
+
 /// The user behind a cookie token, if the session is alive; a dead one is deleted.
-pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result<Option<CurrentUser>, sqlx::Error> {
+pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result<Option<Resolved>, sqlx::Error> {
     let token_hash = hash_token(token);
-    let row = sqlx::query(
-        "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.full_name \
+    let row = sqlx::query(&format!(
+        "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.full_name, ({}) AS policy_in_force \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-    )
+        policies::CURRENT_ID
+    ))
     .bind(&token_hash)
     .fetch_optional(&db.pool)
     .await?;
@@ -98,10 +107,14 @@ pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result
             .await?;
     }
     let role: String = row.try_get("role")?;
-    Ok(Role::parse(&role).map(|role| CurrentUser {
-        id: row.try_get("id").unwrap_or_default(),
-        role,
-        display_name: row.try_get("full_name").unwrap_or_default(),
+    let policy_in_force = row.try_get("policy_in_force")?;
+    Ok(Role::parse(&role).map(|role| Resolved {
+        user: CurrentUser {
+            id: row.try_get("id").unwrap_or_default(),
+            role,
+            display_name: row.try_get("full_name").unwrap_or_default(),
+        },
+        policy_in_force,
     }))
 }
 
