@@ -373,8 +373,16 @@ where
         let real_metrics = attack(host, 64, ROUND, (real.scenario)()).await;
         errors(real.what, &real_metrics);
         rounds.push(Round {
-            real: figure(&format!("{} ({round}/{ROUNDS})", real.what), &real_metrics, real.request),
-            floor: figure(&format!("{} ({round}/{ROUNDS})", floor.what), &floor_metrics, floor.request),
+            real: figure(
+                &format!("{} ({round}/{ROUNDS})", real.what),
+                &real_metrics,
+                real.request,
+            ),
+            floor: figure(
+                &format!("{} ({round}/{ROUNDS})", floor.what),
+                &floor_metrics,
+                floor.request,
+            ),
         });
     }
     rounds

@@ -9,9 +9,7 @@ use crate::server::db::now_ms;
 pub const CURRENT_ID: &str = "SELECT id FROM policy_versions ORDER BY id DESC LIMIT 1";
 
 pub async fn current_id(pool: &sqlx::AnyPool) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(CURRENT_ID)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_scalar(CURRENT_ID).fetch_optional(pool).await
 }
 
 /// The stored TOML of one version.
