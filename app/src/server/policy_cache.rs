@@ -1,7 +1,7 @@
 //! The plan policy in force, read from the database on every use so that a version published
 //! through any replica applies at once on all of them. Parsing is cached per version row: the
-//! only query per use is the id of the newest row, which a plan submission reads in the same
-//! statement as its other facts.
+//! only query per use is the id of the newest row, which a signed-in request reads in the same
+//! statement as its session.
 
 use std::sync::{Arc, Mutex};
 
@@ -19,14 +19,15 @@ pub struct PolicyCache {
 impl PolicyCache {
     /// The newest stored version. Start-up stores one, so none at all is a storage fault.
     pub async fn current(&self, pool: &sqlx::AnyPool) -> Result<Arc<PlanPolicy>, sqlx::Error> {
-        let id = policies::current_id(pool).await?;
+        let id = policies::current_id(pool)
+            .await?
+            .ok_or_else(|| sqlx::Error::Protocol("no plan policy is stored".into()))?;
         self.version(pool, id).await
     }
 
-    /// The version stored as row `id` (None: no version is stored), for a caller that read
-    /// which one is in force together with its other facts.
-    pub async fn version(&self, pool: &sqlx::AnyPool, id: Option<i64>) -> Result<Arc<PlanPolicy>, sqlx::Error> {
-        let id = id.ok_or_else(|| sqlx::Error::Protocol("no plan policy is stored".into()))?;
+    /// The version stored as row `id`, for a caller that read which one is in force together
+    /// with its other facts.
+    pub async fn version(&self, pool: &sqlx::AnyPool, id: i64) -> Result<Arc<PlanPolicy>, sqlx::Error> {
         if let Some(policy) = self.cached(id) {
             return Ok(policy);
         }

@@ -27,7 +27,7 @@ impl AppState {
     pub async fn policy(&self, viewer: &Viewer) -> Result<Arc<PlanPolicy>, AppError> {
         let pool = &self.db.pool;
         match viewer.policy_in_force {
-            Some(id) => self.policies.version(pool, Some(id)).await,
+            Some(id) => self.policies.version(pool, id).await,
             None => self.policies.current(pool).await,
         }
         .map_err(|e| viewer.internal(e))

@@ -103,8 +103,11 @@ pub async fn submit(
 ) -> Result<SubmitOutcome, AppError> {
     let key = check_key(key)?;
     let hash = request_hash(account_id, raw);
+    // The version in force when the borrower submits (read with the session) is the one the
+    // decision records.
+    let policy = state.policy(viewer).await?;
     for _ in 0..3 {
-        match try_submit(state, viewer, borrower, account_id, key, &hash, raw).await {
+        match try_submit(state, viewer, borrower, account_id, key, &hash, raw, &policy).await {
             Ok(Attempt::Done(result)) => return result,
             Ok(Attempt::LostRace) => continue,
             Err(e) => return Err(viewer.internal(e)),
@@ -159,6 +162,7 @@ async fn replay(
 /// the writer for its inserts only. The inserts re-check what those reads saw (the key is
 /// unique, the proposal insert refuses a blocked account), so a request that raced another
 /// one loses cleanly and the next attempt reads the winner.
+#[allow(clippy::too_many_arguments)]
 async fn try_submit(
     state: &AppState,
     viewer: &Viewer,
@@ -167,6 +171,7 @@ async fn try_submit(
     key: &str,
     hash: &str,
     raw: &RawProposal,
+    policy: &crate::domain::policy::PlanPolicy,
 ) -> Result<Attempt, sqlx::Error> {
     let pool = &state.db.pool;
     let facts = accounts::submission_facts(pool, account_id, borrower.id, key).await?;
@@ -193,10 +198,8 @@ async fn try_submit(
             code: block.code().into(),
         })));
     }
-    // The version in force when the borrower submits is the one the decision records.
-    let policy = state.policies.version(pool, facts.policy_id).await?;
     let today = state.clock.today();
-    let outcome = decide(raw, &terms_of(&account), &policy, today);
+    let outcome = decide(raw, &terms_of(&account), policy, today);
     let (status, reasons) = match &outcome.decision {
         Decision::Reject { errors } => {
             return Ok(Attempt::Done(Err(AppError::PlanRejected { errors: errors.clone() })))

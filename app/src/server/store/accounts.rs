@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{date, policies};
+use super::date;
 use crate::domain::money::{Currency, Money};
 use crate::model::Balance;
 use crate::server::db::{now_ms, Backend, Db};
@@ -80,11 +80,10 @@ where
 }
 
 /// What a plan submission needs to know before it writes, read in one statement: the account
-/// (when it is the borrower's), whether the borrower already used the idempotency key, what
-/// blocks a new plan on the account, and which policy version is in force.
+/// (when it is the borrower's), whether the borrower already used the idempotency key, and
+/// what blocks a new plan on the account.
 pub struct SubmissionFacts {
     pub account: Option<AccountRow>,
-    pub policy_id: Option<i64>,
     pub key_used: bool,
     pub active_agreement: Option<String>,
     pub pending_proposal: Option<i64>,
@@ -100,10 +99,8 @@ pub async fn submission_facts(
         "SELECT {COLUMNS}, \
          (SELECT p.id FROM proposals p WHERE p.borrower_id = $2 AND p.idempotency_key = $3) AS used_by, \
          (SELECT g.reference FROM agreements g WHERE g.account_id = $1 AND g.status = 'active') AS active_agreement, \
-         (SELECT q.id FROM proposals q WHERE q.account_id = $1 AND q.status = 'pending') AS pending_proposal, \
-         ({}) AS policy_id \
-         FROM (SELECT 1 AS one) AS params LEFT JOIN accounts ON accounts.id = $1 AND accounts.borrower_id = $2",
-        policies::CURRENT_ID
+         (SELECT q.id FROM proposals q WHERE q.account_id = $1 AND q.status = 'pending') AS pending_proposal \
+         FROM (SELECT 1 AS one) AS params LEFT JOIN accounts ON accounts.id = $1 AND accounts.borrower_id = $2"
     ))
     .bind(account_id)
     .bind(borrower_id)
@@ -113,7 +110,6 @@ pub async fn submission_facts(
     let owned = row.try_get::<Option<i64>, _>("id")?.is_some();
     Ok(SubmissionFacts {
         account: if owned { Some(parse(&row)?) } else { None },
-        policy_id: row.try_get("policy_id")?,
         key_used: row.try_get::<Option<i64>, _>("used_by")?.is_some(),
         active_agreement: if owned { row.try_get("active_agreement")? } else { None },
         pending_proposal: if owned { row.try_get("pending_proposal")? } else { None },

@@ -4,10 +4,10 @@ use sqlx::Row;
 
 use crate::server::db::now_ms;
 
-/// The id of the version in force, if any was stored yet.
 /// The row id of the version in force (the newest), as a scalar subquery other reads embed.
 pub const CURRENT_ID: &str = "SELECT id FROM policy_versions ORDER BY id DESC LIMIT 1";
 
+/// The id of the version in force, if any was stored yet.
 pub async fn current_id(pool: &sqlx::AnyPool) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(CURRENT_ID).fetch_optional(pool).await
 }
