@@ -147,7 +147,7 @@ async fn every_endpoint_has_an_access_rule_and_everything_not_allowed_is_refused
     let missing: Vec<_> = listed.difference(&ruled).collect();
     assert!(
         missing.is_empty(),
-        "endpoints without an access rule (add them to tests/access.rs): {missing:?}"
+        "endpoints without an access rule (add them to tests/access/rules.rs): {missing:?}"
     );
     let stale: Vec<_> = ruled.difference(&listed).collect();
     assert!(stale.is_empty(), "rules for endpoints that no longer exist: {stale:?}");
