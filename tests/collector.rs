@@ -120,7 +120,7 @@ async fn the_queue_lists_pending_plans_filtered_by_stage_and_amount() {
     assert_eq!(large["items"][0]["proposal_id"], early);
     let html = page_html(&collector, &app, "/queue?stage=early&min_amount=10000", "en").await;
     assert!(
-        html.contains(&format!("/queue/{early}")) && html.contains("plans waiting"),
+        html.contains(&format!("/queue/{early}")) && html.contains("1 plan waiting"),
         "{html}"
     );
     assert_eq!(html.matches("data-proposal=").count(), 1, "{html}");

@@ -173,6 +173,13 @@ async fn journey(words: &Words) {
     // Start from a suggested plan, then ask for more installments than the stage allows.
     visit(&browser, &app, "/accounts/1/plan").await;
     wait_for(&browser, ".plan-builder[data-hydrated='true']").await;
+    // A fresh form is unfinished, not wrong: no problem shows until the borrower leaves a field.
+    let shown = |css: &'static str| async { browser.client.find_all(Locator::Css(css)).await.expect(css).len() };
+    assert_eq!(shown(".field-error").await + shown(".verdict-fix").await, 0);
+    click(&browser, "#installments").await;
+    click(&browser, "#down_payment").await;
+    wait_for(&browser, "#err-installments .field-error").await;
+    assert_eq!(shown("#err-down_payment .field-error").await, 0);
     click(&browser, ".suggestions li:last-child button").await;
     wait_for(&browser, ".verdict-ok").await;
     let installments = find(&browser, "#installments").await;

@@ -120,7 +120,7 @@ pub fn plan_error(e: &PlanError, locale: Locale) -> String {
         ),
         TooFewInstallments { min } => pick(
             locale,
-            format!("Choose at least {min} installment(s)."),
+            format!("Choose at least {}.", installment_count(*min, Locale::En)),
             format!("期数至少为 {min} 期。"),
         ),
         TooManyInstallments { max } => pick(
@@ -250,6 +250,23 @@ pub fn suggestion_kind(kind: SuggestionKind, locale: Locale) -> &'static str {
 }
 
 /// "1 installment", "5 installments", "5 期".
+/// The colon between a label and what follows it: Chinese text takes the full-width one.
+pub fn colon(locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => ": ",
+        Locale::ZhCn => "：",
+    }
+}
+
+/// How many plans wait in the review queue.
+pub fn plans_waiting(n: i64, locale: Locale) -> String {
+    match (locale, n) {
+        (Locale::En, 1) => "1 plan waiting".to_owned(),
+        (Locale::En, n) => format!("{n} plans waiting"),
+        (Locale::ZhCn, n) => format!("{n} 份计划待处理"),
+    }
+}
+
 pub fn installment_count(n: u32, locale: Locale) -> String {
     match (locale, n) {
         (Locale::En, 1) => "1 installment".to_owned(),

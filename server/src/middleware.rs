@@ -1,9 +1,11 @@
 //! Layers every request passes through, outermost first: request id, tracing, compression,
-//! security headers, the cross-origin write guard, and the viewer (session and language).
+//! security headers, the cross-origin write guard, the viewer (session and language), and the
+//! NUL-character guard.
 
 use std::net::SocketAddr;
 
 use app::domain::locale::Locale;
+use app::i18n::T;
 use app::server::auth::session;
 use app::server::lender::ApiError;
 use app::server::store::audit;
@@ -28,6 +30,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Wraps the router in the layers (the last one added runs first).
 pub fn apply(router: Router, state: AppState) -> Router {
     router
+        .layer(from_fn(refuse_nul_characters))
         .layer(from_fn_with_state(state.clone(), resolve_viewer))
         .layer(from_fn_with_state(state, refuse_cross_origin_writes))
         .layer(from_fn(security_headers))
@@ -115,6 +118,43 @@ async fn resolve_viewer(State(state): State<AppState>, mut request: Request, nex
         viewer.audit_refusal(&state.db, &path, error).await;
     }
     response
+}
+
+/// Largest form or server-function body read here (a note is at most 1,000 characters).
+const FORM_BODY_LIMIT: usize = 256 * 1024;
+
+/// PostgreSQL text cannot hold U+0000 and no person types it, so a page, form or server
+/// function request carrying one (in its query, or its form or JSON body) is refused before
+/// any handler could try to store or look it up. The lender API checks its own input.
+async fn refuse_nul_characters(request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/api/v1/") {
+        return next.run(request).await;
+    }
+    let locale = request.extensions().get::<Viewer>().map_or(Locale::En, |v| v.locale);
+    let refuse = |status, text| crate::routes::plain_text(status, text);
+    if request.uri().query().is_some_and(|q| q.to_ascii_lowercase().contains("%00")) {
+        return refuse(StatusCode::BAD_REQUEST, T::ErrorNulCharacter.get(locale));
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let form = content_type.starts_with("application/x-www-form-urlencoded");
+    if !form && !content_type.contains("json") {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, FORM_BODY_LIMIT).await else {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, T::ErrorRequestTooLarge.get(locale));
+    };
+    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
+    let nul = bytes.contains(&0) || if form { text.contains("%00") } else { text.contains("\\u0000") };
+    if nul {
+        return refuse(StatusCode::BAD_REQUEST, T::ErrorNulCharacter.get(locale));
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
 fn client_addr(request: &Request) -> String {

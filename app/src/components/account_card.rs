@@ -9,6 +9,7 @@ use crate::domain::stage::Stage;
 use crate::i18n::T;
 use crate::islands::hardship::HardshipForm;
 use crate::model::{AccountSummary, PlanHistoryItem};
+use crate::wording;
 
 pub fn stage_label(stage: Option<Stage>, locale: Locale) -> &'static str {
     match stage {
@@ -49,7 +50,7 @@ pub fn AccountCard(account: AccountSummary, locale: Locale) -> impl IntoView {
         (Some(next), false) => view! {
             <p>
                 <strong>{format_date(next.on, locale)}</strong>
-                " · " {next.in_days} " " {T::InDays.get(locale)} ": "
+                " · " {next.in_days} " " {T::InDays.get(locale)} {wording::colon(locale)}
                 {consequence_text(next.kind, locale)}
             </p>
         }
@@ -63,7 +64,7 @@ pub fn AccountCard(account: AccountSummary, locale: Locale) -> impl IntoView {
             .map(|k| view! { <li>{consequence_text(*k, locale)}</li> })
             .collect_view();
         view! {
-            <p class="muted small">{T::AlreadyApplies.get(locale)} ":"</p>
+            <p class="muted small">{T::AlreadyApplies.get(locale)} {wording::colon(locale)}</p>
             <ul class="already">{items}</ul>
         }
     });
@@ -74,7 +75,7 @@ pub fn AccountCard(account: AccountSummary, locale: Locale) -> impl IntoView {
             }
             PlanHistoryItem::Proposal { id, .. } => (T::ProposalPendingShort.get(locale), format!("/proposals/{id}")),
         };
-        view! { <p class="notice in-progress">{T::PlanInProgress.get(locale)} ": " <a href=href>{label}</a></p> }
+        view! { <p class="notice in-progress">{T::PlanInProgress.get(locale)} {wording::colon(locale)} <a href=href>{label}</a></p> }
     });
     let (labelled_by, heading_id) = (format!("account-{}", account.id), format!("account-{}", account.id));
     view! {

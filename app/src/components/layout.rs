@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::domain::locale::Locale;
 use crate::i18n::T;
 use crate::model::{CurrentUser, Role};
+use crate::wording;
 
 /// What the page knows about the request it renders (provided by the shell).
 #[derive(Clone, Debug, Default)]
@@ -106,7 +107,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
                 {nav}
                 <a class="lang" href=language_link(other.0.code(), &info.path_and_query) hreflang=other.0.code() lang=other.0.code()>
-                    <span class="visually-hidden">{T::Language.get(locale)} ": "</span>
+                    <span class="visually-hidden">{T::Language.get(locale)} {wording::colon(locale)}</span>
                     {other.1}
                 </a>
             </div>

@@ -8,3 +8,4 @@ pub mod layout;
 pub mod money;
 pub mod payment_form;
 pub mod plan;
+pub mod text_area;

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 
 use crate::components::plan::{RuleErrors, ScheduleTable};
+use crate::components::text_area::textarea_text;
 use crate::domain::affordability::AffordabilityFlag;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::{format_date, Locale};
@@ -125,6 +126,7 @@ pub fn PlanBuilder(
     /// The server's objection to the last sending, already in words.
     server_notice: Option<String>,
 ) -> impl IntoView {
+    let initial_is_typed = initial != RawProposal::default();
     let fields = Fields::new(initial);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -145,6 +147,31 @@ pub fn PlanBuilder(
         Decision::Reject { errors } => errors,
         _ => Vec::new(),
     });
+    // A fresh form is not wrong, only unfinished: a field's problems show once the borrower
+    // has left it, and all of them once a plan is filled in, reviewed, or sent back by the
+    // server with what was typed.
+    let touched = RwSignal::new(Vec::<String>::new());
+    let show_all = RwSignal::new(initial_is_typed);
+    let shown_errors = Signal::derive(move || {
+        let all = errors.get();
+        if show_all.get() {
+            return all;
+        }
+        touched.with(|touched| {
+            all.into_iter()
+                .filter(|e| match e.field() {
+                    Field::Plan => !touched.is_empty(),
+                    field => touched.iter().any(|t| t == field.code()),
+                })
+                .collect()
+        })
+    });
+    let on_leave_field = move |ev: leptos::ev::FocusEvent| {
+        let name = event_target::<leptos::web_sys::Element>(&ev).get_attribute("name");
+        if let Some(name) = name.filter(|n| !touched.with_untracked(|t| t.contains(n))) {
+            touched.update(|t| t.push(name));
+        }
+    };
     // Back from the agreement page through the history cache: the form may be sent again.
     #[cfg(feature = "hydrate")]
     {
@@ -190,7 +217,7 @@ pub fn PlanBuilder(
                             {wording::installment_count(u32::try_from(s.schedule.installments.len()).unwrap_or(u32::MAX), locale)} " · "
                             {wording::frequency(s.schedule.frequency, locale)}
                         </p>
-                        <button type="button" class="button small-button" on:click=move |_| { fields.fill(&raw); reviewing.set(false); }>
+                        <button type="button" class="button small-button" on:click=move |_| { fields.fill(&raw); show_all.set(true); reviewing.set(false); }>
                             {T::UseThisPlan.get(locale)}
                         </button>
                     </li>
@@ -236,14 +263,17 @@ pub fn PlanBuilder(
                     .collect_view();
                 view! {
                     <div class="verdict verdict-review">
-                        <p>{T::WillBeReviewed.get(locale)} ":"</p>
+                        <p>{T::WillBeReviewed.get(locale)} {wording::colon(locale)}</p>
                         <ul>{items}</ul>
                     </div>
                 }
                 .into_any()
             }
-            Decision::Reject { errors } => {
-                view! { <RuleErrors errors intro=T::FixThese.get(locale) locale/> }.into_any()
+            Decision::Reject { .. } => {
+                let errors = shown_errors.get();
+                (!errors.is_empty())
+                    .then(|| view! { <RuleErrors errors intro=T::FixThese.get(locale) locale/> })
+                    .into_any()
             }
         }
     };
@@ -272,6 +302,7 @@ pub fn PlanBuilder(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         if has_errors() {
             ev.prevent_default();
+            show_all.set(true);
             reviewing.set(false);
         } else if !reviewing.get_untracked() {
             ev.prevent_default();
@@ -291,21 +322,21 @@ pub fn PlanBuilder(
                 <ul class="suggestions">{suggestion_list}</ul>
             </section>
             {server_notice}
-            <form method="post" action="/plans/submit" class="card form plan-form" on:submit=on_submit novalidate>
+            <form method="post" action="/plans/submit" class="card form plan-form" on:submit=on_submit on:focusout=on_leave_field novalidate>
                 <input type="hidden" name="account_id" value=key_for_form/>
                 <input type="hidden" name="idempotency_key" value=idempotency_key.clone()/>
                 <fieldset class="plain" class:reviewing=move || reviewing.get() prop:inert=move || reviewing.get()>
                     <TextField value=fields.down_payment field=Field::DownPayment label=T::DownPaymentLabel.get(locale)
-                        errors locale inputmode="decimal"/>
+                        errors=shown_errors locale inputmode="decimal"/>
                     <TextField value=fields.installments field=Field::Installments label=T::InstallmentsLabel.get(locale)
-                        errors locale inputmode="numeric"/>
+                        errors=shown_errors locale inputmode="numeric"/>
                     <fieldset class="field">
                         <legend>{T::FrequencyLabel.get(locale)}</legend>
                         <div class="choices">{frequency_choices}</div>
-                        <FieldErrors errors field=Field::Frequency locale/>
+                        <FieldErrors errors=shown_errors field=Field::Frequency locale/>
                     </fieldset>
                     <TextField value=fields.first_payment_date field=Field::FirstPaymentDate label=T::FirstDateLabel.get(locale)
-                        errors locale kind="date" min=min_date.unwrap_or_default() max=max_date.unwrap_or_default()
+                        errors=shown_errors locale kind="date" min=min_date.unwrap_or_default() max=max_date.unwrap_or_default()
                         hint=date_hint.unwrap_or_default()/>
                     <details class="about-you">
                         <summary>{T::AboutYouTitle.get(locale)}</summary>
@@ -316,21 +347,21 @@ pub fn PlanBuilder(
                                 <option value="">{T::HardshipChoose.get(locale)}</option>
                                 {reasons}
                             </select>
-                            <FieldErrors errors field=Field::HardshipReason locale/>
+                            <FieldErrors errors=shown_errors field=Field::HardshipReason locale/>
                         </div>
                         <div class="field">
                             <label for="hardship_note">{T::HardshipNoteLabel.get(locale)}</label>
                             <textarea id="hardship_note" name="hardship_note" rows="3"
                                 prop:value=move || fields.hardship_note.get()
                                 on:input=move |ev| fields.hardship_note.set(event_target_value(&ev))
-                                aria-describedby="err-hardship_note">{fields.hardship_note.get_untracked()}</textarea>
-                            <FieldErrors errors field=Field::HardshipNote locale/>
+                                aria-describedby="err-hardship_note">{textarea_text(&fields.hardship_note.get_untracked())}</textarea>
+                            <FieldErrors errors=shown_errors field=Field::HardshipNote locale/>
                         </div>
                         <p class="muted small">{T::AffordabilityExplain.get(locale)}</p>
                         <TextField value=fields.monthly_income field=Field::MonthlyIncome label=T::IncomeLabel.get(locale)
-                            errors locale inputmode="decimal"/>
+                            errors=shown_errors locale inputmode="decimal"/>
                         <TextField value=fields.monthly_expenses field=Field::MonthlyExpenses label=T::ExpensesLabel.get(locale)
-                            errors locale inputmode="decimal"/>
+                            errors=shown_errors locale inputmode="decimal"/>
                     </details>
                 </fieldset>
                 <section class="preview" aria-labelledby="preview-title">

@@ -91,7 +91,7 @@ fn AccountView(detail: AccountDetail, locale: Locale) -> impl IntoView {
             <section class="card" aria-labelledby="owe">
                 <h2 id="owe">{T::BreakdownTitle.get(locale)}</h2>
                 <p class="big"><Amount money=account.balance.total locale/></p>
-                <p class="muted small">{T::AsOf.get(locale)} " " {format_date(account.as_of, locale)} " · " {T::DaysPastDue.get(locale)} ": " {timeline.dpd}</p>
+                <p class="muted small">{T::AsOf.get(locale)} " " {format_date(account.as_of, locale)} " · " {T::DaysPastDue.get(locale)} {wording::colon(locale)} {timeline.dpd}</p>
                 <BreakdownChart balance=account.balance.clone() locale/>
                 <dl class="breakdown">
                     <div><dt>{T::Principal.get(locale)}</dt><dd><Amount money=account.balance.principal locale/></dd></div>

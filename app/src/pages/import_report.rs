@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::i18n::T;
 use crate::model::collector::{ImportReport, ImportRow, RowOutcome};
 use crate::pages::account::id_param;
+use crate::wording;
 
 #[component]
 pub fn ImportReportPage() -> impl IntoView {
@@ -38,13 +39,13 @@ fn outcome_cell(row: &ImportRow, locale: Locale) -> AnyView {
                     } else {
                         format!("{} {number}", T::RowInstallment.get(locale))
                     };
-                    view! { <li>{which} ": " {amount.format(locale)}</li> }
+                    view! { <li>{which} {wording::colon(locale)} {amount.format(locale)}</li> }
                 })
                 .collect_view();
             view! {
                 <strong class="row-applied">{T::RowApplied.get(locale)}</strong>
                 <ul class="plain-list">{parts}</ul>
-                <span class="muted small">{T::RowStatusNow.get(locale)} ": "</span>
+                <span class="muted small">{T::RowStatusNow.get(locale)} {wording::colon(locale)}</span>
                 <span class=format!("pill pill-{}", status.code())>{agreement_status(*status, locale)}</span>
             }
             .into_any()

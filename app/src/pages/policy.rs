@@ -121,11 +121,11 @@ fn Policy(overview: PolicyOverview, flash: Flash, locale: Locale) -> impl IntoVi
             <p class="lead">{T::PolicyIntro.get(locale)}</p>
             {notice}
             {failed}
-            <p>{T::PolicyInForce.get(locale)} ": " <strong class="mono" id="policy-current">{current.version.clone()}</strong></p>
+            <p>{T::PolicyInForce.get(locale)} {wording::colon(locale)} <strong class="mono" id="policy-current">{current.version.clone()}</strong></p>
             <form class="card form" method="post" action="/policy/publish" id="policy-form" novalidate>
                 <Field name="version" label=T::PolicyVersionLabel.get(locale) ctx inputmode="text"/>
                 {stages}
-                <p class="muted small">{T::PolicyGlobal.get(locale)} ": " {T::PolicyGrace.get(locale)} " " {current.grace_days}
+                <p class="muted small">{T::PolicyGlobal.get(locale)} {wording::colon(locale)} {T::PolicyGrace.get(locale)} " " {current.grace_days}
                     " · " {T::PolicyTolerance.get(locale)} " " {current.missed_tolerance}</p>
                 <button type="submit" class="button primary" id="policy-publish">{T::PolicyPublish.get(locale)}</button>
             </form>

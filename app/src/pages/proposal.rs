@@ -41,7 +41,7 @@ fn ProposalDetail(p: ProposalView, locale: Locale) -> impl IntoView {
             .iter()
             .map(|r| view! { <li>{wording::review_reason(r, locale)}</li> })
             .collect_view();
-        view! { <p class="muted">{T::WillBeReviewed.get(locale)} ":"</p><ul>{items}</ul> }
+        view! { <p class="muted">{T::WillBeReviewed.get(locale)} {wording::colon(locale)}</p><ul>{items}</ul> }
     });
     let agreement = p.agreement_reference.clone().map(|reference| {
         view! { <a class="button primary" href=format!("/agreements/{reference}")>{T::SeeAgreement.get(locale)}</a> }

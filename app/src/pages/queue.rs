@@ -159,7 +159,7 @@ fn QueueResults(page: QueuePage, query: QueueQuery, locale: Locale) -> impl Into
         .into_any()
     };
     view! {
-        <p class="muted" id="queue-count">{page.total} " " {T::ShowingCount.get(locale)} " · " {T::PageOf.get(locale)} " " {page.page} " / " {pages}</p>
+        <p class="muted" id="queue-count">{wording::plans_waiting(page.total, locale)} " · " {T::PageOf.get(locale)} " " {page.page} " / " {pages}</p>
         {table}
         <nav class="pager" aria-label=T::PageOf.get(locale)>{prev} " " {next}</nav>
         <WatchList id="at-risk" title=T::AtRiskTitle.get(locale) intro=T::AtRiskIntro.get(locale) items=page.at_risk locale/>

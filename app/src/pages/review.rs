@@ -10,6 +10,7 @@ use crate::components::account_card::{stage_label, StageBadge};
 use crate::components::feedback::{error_message, ErrorNotice};
 use crate::components::layout::use_locale;
 use crate::components::plan::{proposal_status, ScheduleTable};
+use crate::components::text_area::textarea_text;
 use crate::domain::affordability::AffordabilityFlag;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::{format_date, Locale};
@@ -138,7 +139,7 @@ fn Review(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoView {
                     disposable,
                     monthly_equivalent,
                 } => Some(view! {
-                    <p class="notice notice-warn">{T::AffordabilityOver.get(locale)} ": "
+                    <p class="notice notice-warn">{T::AffordabilityOver.get(locale)} {wording::colon(locale)}
                         {T::DisposableLabel.get(locale)} " " {disposable.format(locale)} " · "
                         {T::MonthlyCostLabel.get(locale)} " " {monthly_equivalent.format(locale)}</p>
                 }),
@@ -260,7 +261,7 @@ fn DecisionForms(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoV
                 <h3>{T::RejectTitle.get(locale)}</h3>
                 <input type="hidden" name="decision" value="reject"/>
                 <label for="reject-reason">{T::RejectReasonLabel.get(locale)}</label>
-                <textarea id="reject-reason" name="reason" rows="3" maxlength="1000" required>{typed("reason")}</textarea>
+                <textarea id="reject-reason" name="reason" rows="3" maxlength="1000" required>{textarea_text(&typed("reason"))}</textarea>
                 <button type="submit" class="button" id="reject">{T::Reject.get(locale)}</button>
             </form>
             <form method="post" action=action id="counter-form">
@@ -279,7 +280,7 @@ fn DecisionForms(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoV
                         <input type="date" name="expires_on" id="counter-expires" required value=typed("expires_on")/></label>
                 </div>
                 <label for="counter-note">{T::CounterNoteLabel.get(locale)}</label>
-                <textarea id="counter-note" name="note" rows="3" maxlength="1000">{typed("note")}</textarea>
+                <textarea id="counter-note" name="note" rows="3" maxlength="1000">{textarea_text(&typed("note"))}</textarea>
                 <button type="submit" class="button" id="send-counter">{T::SendCounter.get(locale)}</button>
             </form>
         </section>

@@ -30,6 +30,11 @@ impl LenderClock {
         instant.with_timezone(&self.zone).date_naive()
     }
 
+    /// The lender's date at an instant stored as Unix ms.
+    pub fn date_of_ms(&self, ms: i64) -> NaiveDate {
+        self.date_at(DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default())
+    }
+
     /// An instant (Unix ms) on the lender's wall clock.
     pub fn local_time(&self, ms: i64) -> Option<LocalTime> {
         let local = DateTime::<Utc>::from_timestamp_millis(ms)?.with_timezone(&self.zone);

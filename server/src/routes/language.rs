@@ -13,10 +13,18 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only a path on this site; anything else (another origin, `//host`) goes home.
+/// Only a path on this site; anything else (another origin, `//host`) goes home. Browsers drop
+/// tabs and line breaks from a URL before reading it, so `/<TAB>/host` would be `//host`:
+/// a path with any control character or space is refused outright.
 fn local_path(next: Option<String>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
+            p
+        }
         _ => "/".to_owned(),
     }
 }
@@ -34,4 +42,18 @@ pub async fn switch(Path(code): Path<String>, Query(query): Query<Next>) -> Resp
         [(header::LOCATION, local_path(query.next)), (header::SET_COOKIE, cookie)],
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_a_path_on_this_site_is_followed() {
+        assert_eq!(local_path(Some("/accounts/1?x=y".into())), "/accounts/1?x=y");
+        for hostile in ["//evil.example", "/\t/evil.example", "/\\evil.example", "/\r\n/x", "https://evil.example", "/ /x"] {
+            assert_eq!(local_path(Some(hostile.into())), "/", "{hostile:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 }

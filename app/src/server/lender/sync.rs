@@ -205,11 +205,15 @@ fn filter_of(query: &ListQuery, parse_status: impl Fn(&str) -> Option<&'static s
     })
 }
 
-/// The cursor for the page after `items`, when the page was full (there may be more).
-fn next_cursor<T>(items: &[T], limit: u32, position: impl Fn(&T) -> Position) -> Option<String> {
-    let full = items.len() == usize::try_from(limit).unwrap_or(usize::MAX);
-    full.then(|| items.last().map(|last| encode_cursor(position(last))))
-        .flatten()
+/// Keeps the first `limit` rows (one more was read to learn whether the list goes on) and
+/// gives the cursor after them, or none on the last page.
+fn cut_page<T>(rows: &mut Vec<T>, limit: u32, position: impl Fn(&T) -> Position) -> Option<String> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() <= limit {
+        return None;
+    }
+    rows.truncate(limit);
+    rows.last().map(|last| encode_cursor(position(last)))
 }
 
 /// One page of a list: the query parsed, the rows read, the cursor after them, the resources.
@@ -224,10 +228,11 @@ async fn page<R, T, Fut>(
 where
     Fut: std::future::Future<Output = Result<Vec<R>, sqlx::Error>>,
 {
-    let filter = filter_of(query, parse_status)?;
+    let mut filter = filter_of(query, parse_status)?;
     let limit = filter.limit;
-    let rows = fetch(filter).await.map_err(|e| ApiError::internal(viewer, e))?;
-    let next_cursor = next_cursor(&rows, limit, position);
+    filter.limit = limit + 1;
+    let mut rows = fetch(filter).await.map_err(|e| ApiError::internal(viewer, e))?;
+    let next_cursor = cut_page(&mut rows, limit, position);
     Ok((rows.into_iter().map(resource).collect(), next_cursor))
 }
 

@@ -98,6 +98,9 @@ pub async fn apply_payment(
     if external_ref.is_some_and(|r| r.chars().count() > MAX_REF_CHARS) {
         return Ok(Err(AppError::invalid("external_ref", "reference_too_long")));
     }
+    if external_ref.is_some_and(|r| r.chars().any(char::is_control)) {
+        return Ok(Err(AppError::invalid("external_ref", "reference_invalid")));
+    }
     let paid_on = if input.paid_on.trim().is_empty() {
         Some(today)
     } else {
@@ -112,6 +115,11 @@ pub async fn apply_payment(
     let Some(agreement) = payments::lock_agreement(&mut **tx, reference).await? else {
         return Ok(Err(AppError::NotFound));
     };
+    // Nothing is paid towards a plan before it exists. (`min` keeps a clock pinned to an
+    // earlier day, as in demonstrations, able to record payments dated on it.)
+    if paid_on < state.clock.date_of_ms(agreement.accepted_at).min(today) {
+        return Ok(Err(AppError::invalid("paid_on", "paid_on_before_agreement")));
+    }
     // Money received on a broken plan is still recorded; a finished one owes nothing.
     if !matches!(agreement.status, AgreementStatus::Active | AgreementStatus::Broken) {
         return Ok(Err(AppError::Conflict {

@@ -98,7 +98,12 @@ async fn apply_row(
     cells: &[String],
     seen: &mut HashSet<String>,
 ) -> ImportRow {
-    let cell = |i: usize| cells.get(i).map(|c| c.trim().to_owned()).unwrap_or_default();
+    // The report keeps what the row said; a control character (no bank means one, and
+    // PostgreSQL cannot store NUL) is shown as U+FFFD and refuses the row.
+    let cell = |i: usize| {
+        let text = cells.get(i).map(|c| c.trim()).unwrap_or_default();
+        text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect::<String>()
+    };
     let mut report = ImportRow {
         row: u32::try_from(row).unwrap_or(u32::MAX),
         agreement_reference: cell(0),
@@ -109,6 +114,8 @@ async fn apply_row(
     };
     let refusal = if cells.len() != COLUMNS.len() {
         Some("row_columns")
+    } else if cells.iter().any(|c| c.trim().chars().any(char::is_control)) {
+        Some("row_control_characters")
     } else if report.agreement_reference.is_empty() {
         Some("row_reference_missing")
     } else if report.paid_on.is_empty() {

@@ -17,6 +17,8 @@ pub struct Locked {
     pub account_id: i64,
     pub status: AgreementStatus,
     pub currency: Currency,
+    /// When the agreement was made (Unix ms).
+    pub accepted_at: i64,
 }
 
 pub async fn lock_agreement<'c, E>(executor: E, reference: &str) -> Result<Option<Locked>, sqlx::Error>
@@ -24,7 +26,7 @@ where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
     let row = sqlx::query(
-        "UPDATE agreements SET updated_at = $2 WHERE reference = $1 RETURNING id, account_id, status, currency",
+        "UPDATE agreements SET updated_at = $2 WHERE reference = $1 RETURNING id, account_id, status, currency, accepted_at",
     )
     .bind(reference)
     .bind(now_ms())
@@ -38,6 +40,7 @@ where
         status: AgreementStatus::parse(&status)
             .ok_or_else(|| sqlx::Error::Decode("agreement has an invalid status".into()))?,
         currency: currency_of(&row)?,
+        accepted_at: row.try_get("accepted_at")?,
     }))
 }
 

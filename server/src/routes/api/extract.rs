@@ -89,14 +89,17 @@ impl<S: RequiredScope> FromRequestParts<AppState> for Caller<S> {
 /// bytes UTF-8, the syntax valid, and the shape exactly `T` (unknown fields refused).
 pub struct ApiJson<T, const LIMIT: usize>(pub T);
 
+/// JSON is UTF-8 (RFC 8259): another declared charset is refused rather than misread.
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let utf8 = parts.all(|param| match param.split_once('=') {
+        Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+            value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        }
+        _ => true,
+    });
+    utf8 && (essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")))
 }
 
 /// A serde message names the field at fault in backquotes (`unknown field \`x\``).
@@ -122,11 +125,34 @@ fn shape_problem(path: &str, message: &str) -> FieldProblem {
             "field_missing",
             quoted_name(message).map_or_else(|| path.to_owned(), join),
         )
+    } else if message.starts_with("duplicate field") {
+        (
+            "field_repeated",
+            quoted_name(message).map_or_else(|| path.to_owned(), join),
+        )
     } else {
         ("type_invalid", path.to_owned())
     };
     let field = if field == "." { String::new() } else { field };
-    FieldProblem::new(&field, code, message)
+    FieldProblem::new(&field, code, &in_plain_words(message))
+}
+
+/// serde names Rust types in its messages (`expected i64`, `expected struct Borrower`): a
+/// lender's developer reads JSON terms instead.
+fn in_plain_words(message: &str) -> String {
+    let Some((before, expected)) = message.split_once("expected ") else {
+        return message.to_owned();
+    };
+    let json_term = match expected {
+        "i64" | "i32" | "i16" | "u64" | "u32" | "u16" | "u8" | "usize" => "a whole number",
+        "f64" | "f32" => "a number",
+        "a boolean" | "a string" | "a sequence" => expected,
+        other if other.starts_with("struct ") || other.starts_with("a map") => "an object",
+        other if other.starts_with("enum ") || other.starts_with("one of") => "one of the listed values",
+        other if other.starts_with("option") => "a value or null",
+        _ => return message.to_owned(),
+    };
+    format!("{before}expected {json_term}")
 }
 
 /// A serde_json error at `path`: syntax is malformed, a wrong shape is a field problem.
@@ -142,8 +168,29 @@ fn json_problem(path: &str, error: &serde_json::Error) -> ApiError {
     }
 }
 
+/// PostgreSQL text cannot hold U+0000 and no one means to send it: refused before parsing.
+fn nul_problem() -> ApiError {
+    ApiError::invalid("", "nul_character", "Text cannot contain the NUL character (U+0000).")
+}
+
+/// Whether JSON text holds the escape `\u0000` (a backslash-escaped backslash before `u0000`
+/// is only the text "\\u0000").
+fn has_nul_escape(text: &str) -> bool {
+    text.match_indices("u0000").any(|(at, _)| {
+        let backslashes = text[..at].bytes().rev().take_while(|b| *b == b'\\').count();
+        backslashes % 2 == 1
+    })
+}
+
 /// Parses JSON text into `T`, reporting syntax errors as malformed and shape errors by field.
 pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    // serde fills a struct from an array by position too; the documented body is an object.
+    if text.trim_start().starts_with('[') {
+        return Err(ApiError::invalid("", "type_invalid", "The body must be a JSON object, not an array."));
+    }
+    if has_nul_escape(text) {
+        return Err(nul_problem());
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| json_problem(&e.path().to_string(), e.inner()))?;
@@ -189,6 +236,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
+        if query.to_ascii_lowercase().contains("%00") {
+            return Err(nul_problem());
+        }
         serde_urlencoded::from_str(query).map(ApiQuery).map_err(|e| {
             let message = e.to_string();
             ApiError::Invalid(vec![shape_problem("", &message)])
@@ -253,8 +303,28 @@ mod tests {
     }
 
     #[test]
+    fn arrays_nul_characters_and_repeated_fields_are_refused_in_json_terms() {
+        let positional = parse_json::<Outer>(r#"[{"amount":1}]"#);
+        assert!(matches!(positional, Err(ApiError::Invalid(_))), "{positional:?}");
+        for text in [r#"{"inner":{"amount":1},"n":"a\u0000"}"#, r#"{"a":"\u0000"}"#] {
+            assert!(matches!(parse_json::<Outer>(text), Err(ApiError::Invalid(p)) if p[0].code == "nul_character"));
+        }
+        assert!(!has_nul_escape(r#"{"note":"a backslash then u0000: \\u0000"}"#));
+        assert_eq!(
+            field_of(parse_json(r#"{"inner":{"amount":1,"amount":2}}"#)),
+            ("inner.amount".into(), "field_repeated".into())
+        );
+        let Err(ApiError::Invalid(problems)) = parse_json::<Outer>(r#"{"inner":{"amount":"12"}}"#) else {
+            panic!("a type problem");
+        };
+        assert!(problems[0].message.ends_with("expected a whole number"), "{}", problems[0].message);
+    }
+
+    #[test]
     fn json_media_types_are_recognised_with_parameters() {
         assert!(is_json("application/json"));
+        assert!(!is_json("application/json; charset=latin1"));
+        assert!(is_json("application/json; charset=\"UTF-8\""));
         assert!(is_json("application/json; charset=utf-8"));
         assert!(is_json("application/merge-patch+json"));
         assert!(!is_json("text/plain"));

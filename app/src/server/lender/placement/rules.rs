@@ -20,16 +20,25 @@ pub struct Placement {
     pub borrower: BorrowerDetails,
 }
 
+/// An account overdue longer than this is a data error, not a collection case.
+const MAX_YEARS_OVERDUE: u32 = 20;
+
 fn iso_date(text: &str) -> Option<NaiveDate> {
     (text.len() == 10)
         .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
         .flatten()
 }
 
+/// A name as shown to people: trimmed, 1 to `max_chars` characters, with no control
+/// characters and no invisible direction or width marks (a right-to-left override would make
+/// a name in a collector's list read as something else).
 fn clean_text(text: &str, max_chars: usize) -> Option<String> {
     let text = text.trim();
     let fits = (1..=max_chars).contains(&text.chars().count());
-    (fits && !text.chars().any(char::is_control)).then(|| text.to_owned())
+    let hidden = |c: char| {
+        c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    };
+    (fits && !text.chars().any(hidden)).then(|| text.to_owned())
 }
 
 /// A lender's account reference: what borrowers type at first access, so upper case only.
@@ -116,7 +125,7 @@ impl Placement {
             problems.push(
                 "lender_name",
                 "text_invalid",
-                "Give the lender's name: 1 to 100 characters.",
+                "Give the lender's name: 1 to 100 characters, without control characters or invisible direction marks.",
             );
         }
         let currency = Currency::parse(&raw.currency);
@@ -157,6 +166,11 @@ impl Placement {
                 "due_after_as_of",
                 "The oldest unpaid due date cannot be after the balance date (as_of).",
             ),
+            (Some(due), _) if today.years_since(due).is_some_and(|years| years >= MAX_YEARS_OVERDUE) => problems.push(
+                "oldest_unpaid_due",
+                "due_too_old",
+                &format!("The oldest unpaid due date is more than {MAX_YEARS_OVERDUE} years ago."),
+            ),
             _ => {}
         }
         let borrower = &raw.borrower;
@@ -165,7 +179,7 @@ impl Placement {
             problems.push(
                 "borrower.full_name",
                 "text_invalid",
-                "Give the borrower's name: 1 to 100 characters.",
+                "Give the borrower's name: 1 to 100 characters, without control characters or invisible direction marks.",
             );
         }
         let phone = parse_phone(borrower.phone.trim());
@@ -325,6 +339,19 @@ mod tests {
         let problems = Placement::parse("bad ref", &wrong, "account.", today()).expect_err("refused");
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["external_ref", "account.currency", "account.borrower.phone"]);
+    }
+
+    #[test]
+    fn names_with_hidden_direction_marks_and_centuries_overdue_accounts_are_refused() {
+        let mut wrong = raw();
+        wrong.borrower.full_name = "Zhao \u{202E}iL".into();
+        wrong.oldest_unpaid_due = "1800-01-01".into();
+        let codes: Vec<String> = Placement::parse("A1", &wrong, "", today())
+            .expect_err("refused")
+            .into_iter()
+            .map(|p| p.code)
+            .collect();
+        assert_eq!(codes, ["due_too_old", "text_invalid"]);
     }
 
     #[test]
