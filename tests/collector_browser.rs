@@ -253,9 +253,9 @@ async fn a_collector_uploads_a_payment_file_and_reads_the_report_on_a_phone() {
     let file = tests::scratch_dir("import").join("bank-2026-12-01.csv");
     let csv = format!(
         "agreement_reference,amount,paid_on,payment_reference\n\
-         {reference},650.72,2026-11-30,ICBC-20261130-000184\n\
-         {reference},12.5.0,2026-11-30,ICBC-20261130-000185\n\
-         AG-20261201-NOPE22,100,2026-11-30,ICBC-20261130-000186\n"
+         {reference},650.72,2026-12-01,ICBC-20261130-000184\n\
+         {reference},12.5.0,2026-12-01,ICBC-20261130-000185\n\
+         AG-20261201-NOPE22,100,2026-12-01,ICBC-20261130-000186\n"
     );
     std::fs::write(&file, csv).expect("write the file");
     let collector = staff_browser(&app, PHONE, COLLECTOR).await;

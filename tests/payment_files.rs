@@ -72,11 +72,11 @@ async fn a_payment_file_applies_every_good_row_reports_every_bad_one_and_applies
     let r = &reference;
     let file = format!(
         "{HEADER}\
-         {r},649.72,2026-11-30,BANK-0001\n\
-         {r},abc,2026-11-30,BANK-0002\n\
-         {r},-5,2026-11-30,BANK-0003\n\
-         {r},0,2026-11-30,BANK-0004\n\
-         AG-20261201-NOPE22,10,2026-11-30,BANK-0005\n\
+         {r},649.72,2026-12-01,BANK-0001\n\
+         {r},abc,2026-12-01,BANK-0002\n\
+         {r},-5,2026-12-01,BANK-0003\n\
+         {r},0,2026-12-01,BANK-0004\n\
+         AG-20261201-NOPE22,10,2026-12-01,BANK-0005\n\
          {r},10,2026-13-45,BANK-0006\n\
          {r},10,2026-12-31,BANK-0007\n\
          {r},\"1,000.00\",2026/12/01,BANK-0008\n\

@@ -37,7 +37,6 @@ pub enum Command {
         command: ImportCommand,
     },
     /// Print every route the server answers (handlers, server functions, pages) as JSON.
-    #[command(hide = true)]
     Routes,
 }
 

@@ -132,7 +132,11 @@ async fn refuse_nul_characters(request: Request, next: Next) -> Response {
     }
     let locale = request.extensions().get::<Viewer>().map_or(Locale::En, |v| v.locale);
     let refuse = |status, text| crate::routes::plain_text(status, text);
-    if request.uri().query().is_some_and(|q| q.to_ascii_lowercase().contains("%00")) {
+    if request
+        .uri()
+        .query()
+        .is_some_and(|q| q.to_ascii_lowercase().contains("%00"))
+    {
         return refuse(StatusCode::BAD_REQUEST, T::ErrorNulCharacter.get(locale));
     }
     let content_type = request
@@ -150,7 +154,12 @@ async fn refuse_nul_characters(request: Request, next: Next) -> Response {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, T::ErrorRequestTooLarge.get(locale));
     };
     let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
-    let nul = bytes.contains(&0) || if form { text.contains("%00") } else { text.contains("\\u0000") };
+    let nul = bytes.contains(&0)
+        || if form {
+            text.contains("%00")
+        } else {
+            text.contains("\\u0000")
+        };
     if nul {
         return refuse(StatusCode::BAD_REQUEST, T::ErrorNulCharacter.get(locale));
     }

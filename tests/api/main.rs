@@ -7,8 +7,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tests::schema::{dangling_refs, violations};
 use tests::{
-    bare_client, fresh_database, run_server_command, scratch_dir, sign_in_token, submit_plan, Backend, TestApp,
-    BORROWER_A, FIRST_ACCESS, TODAY,
+    bare_client, on_both_backends, run_server_command, scratch_dir, sign_in_token, submit_plan, TestApp, BORROWER_A,
+    FIRST_ACCESS, TODAY,
 };
 
 const ALL_SCOPES: &str = "accounts:write,payments:write,agreements:read,proposals:read";
@@ -155,30 +155,6 @@ async fn text(app: &TestApp, sql: &str) -> Option<String> {
     let value = sqlx::query_scalar(sql).fetch_optional(&db.pool).await.expect(sql);
     db.pool.close().await;
     value
-}
-
-/// A server with demo data on a fresh PostgreSQL database; `None` (after a loud notice) when
-/// PostgreSQL is not configured for the tests.
-async fn postgres_app() -> Option<TestApp> {
-    let url = fresh_database(Backend::Postgres).await?;
-    Some(TestApp::spawn_with(&url, &[]).await)
-}
-
-/// Two tests running `$check` against a fresh server: one on SQLite, one on PostgreSQL.
-macro_rules! on_both_backends {
-    ($check:ident => $sqlite:ident, $postgres:ident) => {
-        #[tokio::test]
-        async fn $sqlite() {
-            $check(TestApp::spawn().await).await;
-        }
-
-        #[tokio::test]
-        async fn $postgres() {
-            if let Some(app) = postgres_app().await {
-                $check(app).await;
-            }
-        }
-    };
 }
 
 /// A new borrower's account as a lender places it.

@@ -44,6 +44,10 @@ async fn a_payment_is_recorded_once_and_a_replay_answers_exactly_the_first_reply
     assert_faults(&answer, 422, &[("currency", "currency_mismatch")]);
     let too_much = pay(&app, &key, &payment("PAY-0002", &reference, 99_999_999)).await;
     assert_faults(&too_much, 422, &[("amount_minor", "payment_exceeds_remaining")]);
+    let mut long_ago = payment("PAY-0002", &reference, 1_000);
+    long_ago["paid_on"] = json!("2000-01-01");
+    let answer = pay(&app, &key, &long_ago).await;
+    assert_faults(&answer, 422, &[("paid_on", "paid_on_before_agreement")]);
     assert_eq!(
         scalar(&app, "SELECT COUNT(*) FROM payments").await,
         1,

@@ -19,7 +19,10 @@ async fn proposals_and_agreements_page_by_cursor_filter_and_sync_incrementally(a
     assert_eq!(items(&next)[0]["reference"], second.as_str());
     assert_eq!(next.json()["next_cursor"], Value::Null, "the last page says so");
     let whole = get(&app, "/api/v1/agreements?limit=2", &key).await;
-    assert_eq!((items(&whole).len(), whole.json()["next_cursor"].clone()), (2, Value::Null));
+    assert_eq!(
+        (items(&whole).len(), whole.json()["next_cursor"].clone()),
+        (2, Value::Null)
+    );
 
     let agreement_one = &items(&get(&app, "/api/v1/agreements?account=CL-2026-000101", &key).await)[0];
     assert_eq!(agreement_one["reference"], first.as_str());

@@ -101,6 +101,13 @@ impl TestApp {
         TestApp::spawn_with(&url, &[]).await
     }
 
+    /// Starts a server with demo data on a fresh PostgreSQL database; `None` (after a loud
+    /// notice) when PostgreSQL is not configured for the tests.
+    pub async fn spawn_on_postgres() -> Option<TestApp> {
+        let url = fresh_database(Backend::Postgres).await?;
+        Some(TestApp::spawn_with(&url, &[]).await)
+    }
+
     /// Starts a server on `database_url` (demo data loaded when empty) with extra flags.
     pub async fn spawn_with(database_url: &str, extra: &[&str]) -> TestApp {
         TestApp::spawn_logging(database_url, extra, Logs::WarningsToStderr).await
@@ -455,4 +462,23 @@ pub async fn upload_payment_file(
         .await
         .expect("upload");
     (response.status().as_u16(), location(&response))
+}
+
+/// Two tests running `$check` (an async fn taking the `TestApp`) against a fresh server with
+/// demo data: one on SQLite, one on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($check:ident => $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            $check($crate::TestApp::spawn().await).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $postgres() {
+            if let Some(app) = $crate::TestApp::spawn_on_postgres().await {
+                $check(app).await;
+            }
+        }
+    };
 }

@@ -80,7 +80,7 @@ fn AccountView(detail: AccountDetail, locale: Locale) -> impl IntoView {
     });
     view! {
         <section class="page">
-            <p><a href="/accounts">"← " {T::BackToAccounts.get(locale)}</a></p>
+            <p><a class="line-link" href="/accounts">"← " {T::BackToAccounts.get(locale)}</a></p>
             <header class="card-head">
                 <div>
                     <h1>{account.lender_name.clone()}</h1>

@@ -38,7 +38,7 @@ fn AgreementDetail(a: AgreementView, locale: Locale) -> impl IntoView {
     });
     view! {
         <section class="page agreement">
-            <p class="no-print"><a href=format!("/accounts/{}", a.account_id)>"← " {T::ViewAccount.get(locale)}</a></p>
+            <p class="no-print"><a class="line-link" href=format!("/accounts/{}", a.account_id)>"← " {T::ViewAccount.get(locale)}</a></p>
             <h1>{T::AgreementTitle.get(locale)}</h1>
             <div class="card">
                 <p class="status-line"><span class=format!("pill pill-{}", a.status.code())>{agreement_status(a.status, locale)}</span></p>

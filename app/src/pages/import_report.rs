@@ -84,7 +84,7 @@ fn Report(report: ImportReport, locale: Locale) -> impl IntoView {
         .collect_view();
     view! {
         <section class="page wide">
-            <p><a href="/payments/import">"← " {T::ImportAnother.get(locale)}</a></p>
+            <p><a class="line-link" href="/payments/import">"← " {T::ImportAnother.get(locale)}</a></p>
             <h1>{T::ImportReportTitle.get(locale)}</h1>
             <div class="card">
                 <p><strong class="mono">{report.file_name.clone()}</strong></p>

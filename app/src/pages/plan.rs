@@ -64,7 +64,7 @@ pub fn PlanPage() -> impl IntoView {
     let context = Resource::new_blocking(|| (), move |_| load_plan_context(id));
     view! {
         <section class="page">
-            <p><a href=format!("/accounts/{id}")>"← " {T::ViewAccount.get(locale)}</a></p>
+            <p><a class="line-link" href=format!("/accounts/{id}")>"← " {T::ViewAccount.get(locale)}</a></p>
             <h1>{T::PlanTitle.get(locale)}</h1>
             <p class="lead">{T::PlanIntro.get(locale)}</p>
             <Suspense>

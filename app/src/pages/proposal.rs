@@ -59,7 +59,7 @@ fn ProposalDetail(p: ProposalView, locale: Locale) -> impl IntoView {
         .map(|n| view! { <blockquote class="decision-note" id="decision-note">{n}</blockquote> });
     view! {
         <section class="page">
-            <p><a href=format!("/accounts/{}", p.account_id)>"← " {T::ViewAccount.get(locale)}</a></p>
+            <p><a class="line-link" href=format!("/accounts/{}", p.account_id)>"← " {T::ViewAccount.get(locale)}</a></p>
             <h1>{T::ProposalTitle.get(locale)}</h1>
             <p class="muted">{p.lender_name.clone()} " · " <span class="mono">{p.account_reference.clone()}</span></p>
             <div class="card">

@@ -181,7 +181,7 @@ fn Review(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoView {
         .then(|| view! { <DecisionForms ctx=ctx.clone() flash=flash.clone() locale/> });
     view! {
         <section class="page wide">
-            <p><a href="/queue">"← " {T::BackToQueue.get(locale)}</a></p>
+            <p><a class="line-link" href="/queue">"← " {T::BackToQueue.get(locale)}</a></p>
             <h1>{T::ReviewTitle2.get(locale)} " #" {p.id}</h1>
             {done}
             {error}

@@ -46,7 +46,7 @@ pub fn SignInPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="button primary">{T::SignIn.get(locale)}</button>
             </form>
-            <p><a href="/first-access" id="first-access-link">{T::FirstAccessLink.get(locale)}</a></p>
+            <p><a href="/first-access" id="first-access-link" class="line-link">{T::FirstAccessLink.get(locale)}</a></p>
             {use_request_info().demo.then(|| view! { <p class="muted small">{T::DemoHint.get(locale)}</p> })}
         </section>
     }

@@ -51,7 +51,14 @@ mod tests {
     #[test]
     fn only_a_path_on_this_site_is_followed() {
         assert_eq!(local_path(Some("/accounts/1?x=y".into())), "/accounts/1?x=y");
-        for hostile in ["//evil.example", "/\t/evil.example", "/\\evil.example", "/\r\n/x", "https://evil.example", "/ /x"] {
+        for hostile in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "/\r\n/x",
+            "https://evil.example",
+            "/ /x",
+        ] {
             assert_eq!(local_path(Some(hostile.into())), "/", "{hostile:?}");
         }
         assert_eq!(local_path(None), "/");

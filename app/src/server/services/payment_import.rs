@@ -102,7 +102,9 @@ async fn apply_row(
     // PostgreSQL cannot store NUL) is shown as U+FFFD and refuses the row.
     let cell = |i: usize| {
         let text = cells.get(i).map(|c| c.trim()).unwrap_or_default();
-        text.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect::<String>()
+        text.chars()
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect::<String>()
     };
     let mut report = ImportRow {
         row: u32::try_from(row).unwrap_or(u32::MAX),

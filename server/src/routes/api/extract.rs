@@ -186,7 +186,11 @@ fn has_nul_escape(text: &str) -> bool {
 pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     // serde fills a struct from an array by position too; the documented body is an object.
     if text.trim_start().starts_with('[') {
-        return Err(ApiError::invalid("", "type_invalid", "The body must be a JSON object, not an array."));
+        return Err(ApiError::invalid(
+            "",
+            "type_invalid",
+            "The body must be a JSON object, not an array.",
+        ));
     }
     if has_nul_escape(text) {
         return Err(nul_problem());
@@ -317,7 +321,11 @@ mod tests {
         let Err(ApiError::Invalid(problems)) = parse_json::<Outer>(r#"{"inner":{"amount":"12"}}"#) else {
             panic!("a type problem");
         };
-        assert!(problems[0].message.ends_with("expected a whole number"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.ends_with("expected a whole number"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]

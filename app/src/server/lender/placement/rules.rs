@@ -36,7 +36,8 @@ fn clean_text(text: &str, max_chars: usize) -> Option<String> {
     let text = text.trim();
     let fits = (1..=max_chars).contains(&text.chars().count());
     let hidden = |c: char| {
-        c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
     };
     (fits && !text.chars().any(hidden)).then(|| text.to_owned())
 }
