@@ -56,7 +56,7 @@ async fn run_suite(backend: Backend) {
 
     // A borrower's accounts, with breakdowns that add up; others' accounts are invisible.
     let borrower = by_phone.user_id;
-    let mine = accounts::for_borrower(&db, borrower).await.expect("accounts");
+    let mine = accounts::for_borrower(&db.pool, borrower).await.expect("accounts");
     assert_eq!(mine.len(), 2);
     for account in &mine {
         let b = &account.balance;
@@ -67,7 +67,7 @@ async fn run_suite(backend: Backend) {
         .await
         .expect("query")
         .expect("borrower B");
-    let their_accounts = accounts::for_borrower(&db, theirs.user_id).await.expect("accounts");
+    let their_accounts = accounts::for_borrower(&db.pool, theirs.user_id).await.expect("accounts");
     assert!(accounts::owned_by(&db.pool, their_accounts[0].id, borrower)
         .await
         .expect("query")

@@ -51,18 +51,21 @@ pub async fn all_details(
     viewer: &Viewer,
     borrower: &CurrentUser,
 ) -> Result<Vec<AccountDetail>, AppError> {
-    let db = &state.db;
     let zone = state.clock.zone;
     let internal = |e| viewer.internal(e);
-    let rows = accounts::for_borrower(db, borrower.id).await.map_err(internal)?;
+    // One connection for the four reads: each trip through the pool costs a hand-off and a
+    // liveness ping on release, as much as a query itself.
+    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let rows = accounts::for_borrower(&mut *conn, borrower.id).await.map_err(internal)?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let proposals = proposals::for_borrower(db, borrower.id).await.map_err(internal)?;
-    let agreements = agreements::for_borrower(db, borrower.id).await.map_err(internal)?;
-    let mut hardship = hardship::latest_per_account(db, borrower.id, zone)
+    let proposals = proposals::for_borrower(&mut *conn, borrower.id).await.map_err(internal)?;
+    let agreements = agreements::for_borrower(&mut *conn, borrower.id).await.map_err(internal)?;
+    let mut hardship = hardship::latest_per_account(&mut *conn, borrower.id, zone)
         .await
         .map_err(internal)?;
+    drop(conn);
     let policy = state.policy(viewer).await?;
     Ok(rows
         .into_iter()

@@ -54,12 +54,15 @@ fn parse(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
     })
 }
 
-pub async fn for_borrower(db: &Db, borrower_id: i64) -> Result<Vec<AccountRow>, sqlx::Error> {
+pub async fn for_borrower<'c, E>(executor: E, borrower_id: i64) -> Result<Vec<AccountRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM accounts WHERE borrower_id = $1 ORDER BY oldest_unpaid_due, id"
     ))
     .bind(borrower_id)
-    .fetch_all(&db.pool)
+    .fetch_all(executor)
     .await?;
     rows.iter().map(parse).collect()
 }

@@ -49,17 +49,20 @@ pub async fn latest(db: &Db, account_id: i64, zone: chrono_tz::Tz) -> Result<Opt
 }
 
 /// The most recent report on each of the borrower's accounts that has one.
-pub async fn latest_per_account(
-    db: &Db,
+pub async fn latest_per_account<'c, E>(
+    executor: E,
     borrower_id: i64,
     zone: chrono_tz::Tz,
-) -> Result<HashMap<i64, HardshipRecord>, sqlx::Error> {
+) -> Result<HashMap<i64, HardshipRecord>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let rows = sqlx::query(
         "SELECT account_id, reason, note, created_at FROM hardship_reports \
          WHERE account_id IN (SELECT id FROM accounts WHERE borrower_id = $1) ORDER BY id",
     )
     .bind(borrower_id)
-    .fetch_all(&db.pool)
+    .fetch_all(executor)
     .await?;
     let mut latest = HashMap::new();
     // Oldest first, so each account ends with its latest.
