@@ -51,13 +51,16 @@ async fn an_idle_session_ends_after_the_idle_timeout_while_activity_keeps_it_ali
     }
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(my_accounts_status(&app.base_url, &token).await, 401, "idle too long");
-    // The page sends the reader to sign in.
+    // The page sends the reader to sign in, saying their session ended; a visitor who never
+    // had one is simply asked to sign in.
     let page = bare_client()
         .get(app.url("/accounts"))
         .header("cookie", format!("rd_session={token}"))
         .send()
         .await
         .expect("page");
+    assert_eq!(location(&page), "/sign-in?error=expired");
+    let page = bare_client().get(app.url("/accounts")).send().await.expect("page");
     assert_eq!(location(&page), "/sign-in");
 }
 

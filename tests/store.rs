@@ -67,7 +67,9 @@ async fn run_suite(backend: Backend) {
         .await
         .expect("query")
         .expect("borrower B");
-    let their_accounts = accounts::for_borrower(&db.pool, theirs.user_id).await.expect("accounts");
+    let their_accounts = accounts::for_borrower(&db.pool, theirs.user_id)
+        .await
+        .expect("accounts");
     assert!(accounts::owned_by(&db.pool, their_accounts[0].id, borrower)
         .await
         .expect("query")

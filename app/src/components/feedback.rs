@@ -91,6 +91,18 @@ pub fn try_again_in(minutes: u32, locale: Locale) -> String {
         .replace("{minutes}", &minutes.max(1).to_string())
 }
 
+/// Sends a visitor who is not signed in to sign-in, saying so when their session has ended
+/// (an anxious borrower whose page suddenly asks for a password should know why).
+#[component]
+pub fn SignInRedirect() -> impl IntoView {
+    let path = if crate::components::layout::use_request_info().session_ended {
+        "/sign-in?error=expired"
+    } else {
+        "/sign-in"
+    };
+    view! { <leptos_router::components::Redirect path/> }
+}
+
 #[component]
 pub fn ErrorNotice(error: AppError, locale: Locale) -> impl IntoView {
     view! { <p class="notice notice-error" role="alert">{error_message(&error, locale)}</p> }
@@ -101,7 +113,7 @@ pub fn ErrorNotice(error: AppError, locale: Locale) -> impl IntoView {
 pub fn answer_view<T>(result: Result<T, AppError>, locale: Locale, render: impl FnOnce(T) -> AnyView) -> AnyView {
     match result {
         Ok(value) => render(value),
-        Err(AppError::NotSignedIn) => view! { <leptos_router::components::Redirect path="/sign-in"/> }.into_any(),
+        Err(AppError::NotSignedIn) => view! { <SignInRedirect/> }.into_any(),
         Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
     }
 }

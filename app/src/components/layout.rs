@@ -15,6 +15,8 @@ pub struct RequestInfo {
     pub path_and_query: String,
     /// The server runs with demo data: sign-in shows the demo logins.
     pub demo: bool,
+    /// The browser sent a session that has ended (timed out or signed out elsewhere).
+    pub session_ended: bool,
 }
 
 impl RequestInfo {
@@ -25,8 +27,19 @@ impl RequestInfo {
             .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
             .unwrap_or_else(|| "/".into());
         let demo = use_context::<crate::server::AppState>().is_some_and(|s| s.demo);
+        let sent_session = use_context::<http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .any(|v| {
+                    v.split(';')
+                        .any(|c| c.trim().starts_with(crate::server::auth::session::COOKIE_NAME))
+                })
+        });
         RequestInfo {
             locale: viewer.locale,
+            session_ended: sent_session && viewer.user.is_none(),
             user: viewer.user,
             path_and_query,
             demo,

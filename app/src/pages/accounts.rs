@@ -1,11 +1,10 @@
 //! The borrower's overview: every overdue account, its stage and what happens next.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::api::my_accounts;
 use crate::components::account_card::AccountCard;
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::{ErrorNotice, SignInRedirect};
 use crate::components::layout::use_locale;
 use crate::error::AppError;
 use crate::i18n::T;
@@ -27,7 +26,7 @@ pub fn AccountsPage() -> impl IntoView {
                                 {list.into_iter().map(|account| view! { <AccountCard account locale/> }).collect_view()}
                             </div>
                         }.into_any(),
-                        Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                        Err(AppError::NotSignedIn) => view! { <SignInRedirect/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error locale/> }.into_any(),
                     }
                 })}

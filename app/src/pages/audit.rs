@@ -3,11 +3,10 @@
 //! into a field that reached the trail is shown, never interpreted as markup.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::search_audit;
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::{ErrorNotice, SignInRedirect};
 use crate::components::layout::use_locale;
 use crate::domain::locale::Locale;
 use crate::error::AppError;
@@ -46,7 +45,7 @@ pub fn AuditPageView() -> impl IntoView {
                     Suspend::new(async move {
                         match data.await {
                             Ok(page) => view! { <Filters query=query.clone() error=None locale/> <Results page query locale/> }.into_any(),
-                            Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                            Err(AppError::NotSignedIn) => view! { <SignInRedirect/> }.into_any(),
                             // A filter that cannot be read: the form again, the field marked.
                             Err(AppError::Invalid { field, code }) => {
                                 view! { <Filters query error=Some((field, code)) locale/> }.into_any()

@@ -3,10 +3,9 @@
 //! typed, so nothing is lost and nothing private lands in a URL or the browser history.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::api::load_plan_context;
-use crate::components::feedback::{error_text, ErrorNotice};
+use crate::components::feedback::{error_text, ErrorNotice, SignInRedirect};
 use crate::components::layout::use_locale;
 use crate::domain::locale::Locale;
 use crate::domain::proposal::RawProposal;
@@ -98,7 +97,7 @@ pub fn PlanPage() -> impl IntoView {
                                 };
                                 view! { {heading} {body} }.into_any()
                             }
-                            Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                            Err(AppError::NotSignedIn) => view! { <SignInRedirect/> }.into_any(),
                             Err(error) => view! { <ErrorNotice error locale/> }.into_any(),
                         }
                     })

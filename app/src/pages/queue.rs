@@ -3,12 +3,11 @@
 //! agreements at risk or broken.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::load_queue;
 use crate::components::account_card::stage_label;
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::{ErrorNotice, SignInRedirect};
 use crate::components::layout::use_locale;
 use crate::components::plan::agreement_status;
 use crate::domain::locale::{format_date, Locale};
@@ -50,7 +49,7 @@ pub fn QueuePageView() -> impl IntoView {
                     Suspend::new(async move {
                         match data.await {
                             Ok(page) => view! { <QueueResults page query locale/> }.into_any(),
-                            Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                            Err(AppError::NotSignedIn) => view! { <SignInRedirect/> }.into_any(),
                             Err(error) => view! { <ErrorNotice error locale/> }.into_any(),
                         }
                     })

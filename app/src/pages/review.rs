@@ -2,12 +2,11 @@
 //! history, and the three decisions (plain forms posting to `/queue/{id}/decide`).
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::load_review;
 use crate::components::account_card::{stage_label, StageBadge};
-use crate::components::feedback::{error_message, ErrorNotice};
+use crate::components::feedback::{error_message, ErrorNotice, SignInRedirect};
 use crate::components::layout::use_locale;
 use crate::components::plan::{proposal_status, ScheduleTable};
 use crate::components::text_area::textarea_text;
@@ -76,7 +75,7 @@ pub fn ReviewPage() -> impl IntoView {
                 Suspend::new(async move {
                     match data.await {
                         Ok(ctx) => view! { <Review ctx flash locale/> }.into_any(),
-                        Err(AppError::NotSignedIn) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                        Err(AppError::NotSignedIn) => view! { <SignInRedirect/> }.into_any(),
                         Err(error) => view! { <section class="page"><ErrorNotice error locale/></section> }.into_any(),
                     }
                 })

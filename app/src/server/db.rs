@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -57,6 +57,9 @@ impl std::error::Error for DbOpenError {}
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A pooled connection idle longer than this is pinged before it is handed out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
 
 /// How a URL is to be opened, decided before any I/O.
 enum Target {
@@ -180,6 +183,19 @@ impl Db {
                 Some(Duration::from_secs(1800))
             })
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings a connection on every acquire by default, a full round trip (to the
+            // SQLite thread, or to PostgreSQL) for each query a page makes. A connection used
+            // within the last few seconds is alive (it was pinged on release, too): only a
+            // longer-idle one is checked before use.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -56,12 +56,18 @@ pub async fn all_details(
     // One connection for the four reads: each trip through the pool costs a hand-off and a
     // liveness ping on release, as much as a query itself.
     let mut conn = state.db.pool.acquire().await.map_err(internal)?;
-    let rows = accounts::for_borrower(&mut *conn, borrower.id).await.map_err(internal)?;
+    let rows = accounts::for_borrower(&mut *conn, borrower.id)
+        .await
+        .map_err(internal)?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let proposals = proposals::for_borrower(&mut *conn, borrower.id).await.map_err(internal)?;
-    let agreements = agreements::for_borrower(&mut *conn, borrower.id).await.map_err(internal)?;
+    let proposals = proposals::for_borrower(&mut *conn, borrower.id)
+        .await
+        .map_err(internal)?;
+    let agreements = agreements::for_borrower(&mut *conn, borrower.id)
+        .await
+        .map_err(internal)?;
     let mut hardship = hardship::latest_per_account(&mut *conn, borrower.id, zone)
         .await
         .map_err(internal)?;
