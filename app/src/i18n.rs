@@ -362,7 +362,7 @@ texts! {
     ErrorFileHeader => "The first row must be exactly: agreement_reference,amount,paid_on,payment_reference. Nothing was applied.", "第一行必须是：agreement_reference,amount,paid_on,payment_reference。本次未登记任何内容。";
     ErrorFileMissing => "Choose a CSV file to upload.", "请选择要上传的 CSV 文件。";
     RowErrorColumns => "Wrong number of columns: a row needs exactly 4 (agreement, amount, date, payment reference).", "列数不对：每行需要 4 列（协议、金额、日期、流水号）。";
-    RowErrorControlCharacters => "The row contains control characters (shown as �); no payment reference, amount or date contains them.", "该行含有控制字符（显示为 �）；流水号、金额和日期中都不应出现。";
+    RowErrorControlCharacters => "The row contains control characters (shown as �).", "该行含有控制字符（显示为 �）。";
     RowErrorReferenceMissing => "The agreement reference is missing.", "缺少协议编号。";
     RowErrorPaymentRefMissing => "The payment reference is missing (it is required in files, so a file can be uploaded again safely).", "缺少付款流水号（文件中必填，以便安全地重复上传）。";
     RowErrorDuplicateInFile => "This payment reference appears earlier in the same file; only its first row counts.", "该流水号在同一文件中已出现过，只处理第一次出现的行。";
@@ -371,7 +371,7 @@ texts! {
     ErrorAmountNotPositive => "The amount must be more than zero.", "金额必须大于零。";
     ErrorPaidOnFuture => "The payment date is in the future.", "还款日期晚于今天。";
     ErrorPaidBeforeAgreement => "The payment date is before the agreement was made.", "还款日期早于协议达成日期。";
-    ErrorNulCharacter => "The request contains a NUL character (U+0000), which no text may contain. Nothing was changed.", "请求中含有空字符（U+0000），文本中不能包含该字符。未做任何更改。";
+    ErrorNulCharacter => "Text cannot contain the NUL character (U+0000). Nothing was changed.", "文本不能包含空字符（U+0000）。未做任何更改。";
     ErrorRequestTooLarge => "The request is too large. Nothing was changed.", "请求过大。未做任何更改。";
     ErrorRefInvalid => "The payment reference cannot contain control characters.", "付款流水号不能包含控制字符。";
     ErrorRefTooLong => "The payment reference is longer than 100 characters.", "付款流水号超过 100 个字符。";

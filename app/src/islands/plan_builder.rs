@@ -67,6 +67,18 @@ impl Fields {
     }
 }
 
+/// The fields a borrower fills in, each with a flag saying whether they have left it yet.
+const FORM_FIELDS: [Field; 8] = [
+    Field::DownPayment,
+    Field::Installments,
+    Field::Frequency,
+    Field::FirstPaymentDate,
+    Field::HardshipReason,
+    Field::HardshipNote,
+    Field::MonthlyIncome,
+    Field::MonthlyExpenses,
+];
+
 /// Messages for one field, with the id its input points at through aria-describedby.
 fn field_errors(errors: &[PlanError], field: Field, locale: Locale) -> Vec<String> {
     errors
@@ -150,26 +162,29 @@ pub fn PlanBuilder(
     // A fresh form is not wrong, only unfinished: a field's problems show once the borrower
     // has left it, and all of them once a plan is filled in, reviewed, or sent back by the
     // server with what was typed.
-    let touched = RwSignal::new(Vec::<String>::new());
+    let touched: [RwSignal<bool>; FORM_FIELDS.len()] = std::array::from_fn(|_| RwSignal::new(false));
+    let was_left = move |field: Field| {
+        let index = FORM_FIELDS.iter().position(|f| *f == field);
+        index.is_some_and(|i| touched[i].get())
+    };
     let show_all = RwSignal::new(initial_is_typed);
     let shown_errors = Signal::derive(move || {
         let all = errors.get();
         if show_all.get() {
             return all;
         }
-        touched.with(|touched| {
-            all.into_iter()
-                .filter(|e| match e.field() {
-                    Field::Plan => !touched.is_empty(),
-                    field => touched.iter().any(|t| t == field.code()),
-                })
-                .collect()
-        })
+        all.into_iter()
+            .filter(|e| match e.field() {
+                Field::Plan => touched.iter().any(|t| t.get()),
+                field => was_left(field),
+            })
+            .collect()
     });
     let on_leave_field = move |ev: leptos::ev::FocusEvent| {
-        let name = event_target::<leptos::web_sys::Element>(&ev).get_attribute("name");
-        if let Some(name) = name.filter(|n| !touched.with_untracked(|t| t.contains(n))) {
-            touched.update(|t| t.push(name));
+        // Every control of the form has a `name`; the cast only reads that property.
+        let name = event_target::<leptos::web_sys::HtmlInputElement>(&ev).name();
+        if let Some(i) = FORM_FIELDS.iter().position(|f| f.code() == name) {
+            touched[i].set(true);
         }
     };
     // Back from the agreement page through the history cache: the form may be sent again.
@@ -271,9 +286,11 @@ pub fn PlanBuilder(
             }
             Decision::Reject { .. } => {
                 let errors = shown_errors.get();
-                (!errors.is_empty())
-                    .then(|| view! { <RuleErrors errors intro=T::FixThese.get(locale) locale/> })
-                    .into_any()
+                if errors.is_empty() {
+                    ().into_any()
+                } else {
+                    view! { <RuleErrors errors intro=T::FixThese.get(locale) locale/> }.into_any()
+                }
             }
         }
     };
