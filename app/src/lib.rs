@@ -14,6 +14,7 @@ pub mod api;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod html;
 pub mod i18n;
 pub mod islands;
 pub mod model;

@@ -132,11 +132,7 @@ async fn refuse_nul_characters(request: Request, next: Next) -> Response {
     }
     let locale = request.extensions().get::<Viewer>().map_or(Locale::En, |v| v.locale);
     let refuse = |status, text| crate::routes::plain_text(status, text);
-    if request
-        .uri()
-        .query()
-        .is_some_and(|q| q.to_ascii_lowercase().contains("%00"))
-    {
+    if request.uri().query().is_some_and(|q| q.contains("%00")) {
         return refuse(StatusCode::BAD_REQUEST, T::ErrorNulCharacter.get(locale));
     }
     let content_type = request
@@ -153,14 +149,9 @@ async fn refuse_nul_characters(request: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, FORM_BODY_LIMIT).await else {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, T::ErrorRequestTooLarge.get(locale));
     };
-    let text = String::from_utf8_lossy(&bytes).to_ascii_lowercase();
-    let nul = bytes.contains(&0)
-        || if form {
-            text.contains("%00")
-        } else {
-            text.contains("\\u0000")
-        };
-    if nul {
+    // Percent-encoded in a form, escaped in JSON (whose escapes are lower-case `\u`).
+    let escaped_nul: &[u8] = if form { b"%00" } else { br"\u0000" };
+    if bytes.contains(&0) || bytes.windows(escaped_nul.len()).any(|w| w == escaped_nul) {
         return refuse(StatusCode::BAD_REQUEST, T::ErrorNulCharacter.get(locale));
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await

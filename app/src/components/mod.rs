@@ -8,4 +8,3 @@ pub mod layout;
 pub mod money;
 pub mod payment_form;
 pub mod plan;
-pub mod text_area;

@@ -7,12 +7,12 @@
 use leptos::prelude::*;
 
 use crate::components::plan::{RuleErrors, ScheduleTable};
-use crate::components::text_area::textarea_text;
 use crate::domain::affordability::AffordabilityFlag;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::{format_date, Locale};
 use crate::domain::proposal::{first_payment_window, stated_budget, Field, HardshipReason, PlanError, RawProposal};
 use crate::domain::suggest::suggestions;
+use crate::html;
 use crate::i18n::T;
 use crate::islands::hardship::reason_text;
 use crate::model::BuilderSetup;
@@ -371,7 +371,7 @@ pub fn PlanBuilder(
                             <textarea id="hardship_note" name="hardship_note" rows="3"
                                 prop:value=move || fields.hardship_note.get()
                                 on:input=move |ev| fields.hardship_note.set(event_target_value(&ev))
-                                aria-describedby="err-hardship_note">{textarea_text(&fields.hardship_note.get_untracked())}</textarea>
+                                aria-describedby="err-hardship_note">{html::escape(&fields.hardship_note.get_untracked())}</textarea>
                             <FieldErrors errors=shown_errors field=Field::HardshipNote locale/>
                         </div>
                         <p class="muted small">{T::AffordabilityExplain.get(locale)}</p>

@@ -9,12 +9,12 @@ use crate::components::account_card::{stage_label, StageBadge};
 use crate::components::feedback::{error_message, ErrorNotice, SignInRedirect};
 use crate::components::layout::use_locale;
 use crate::components::plan::{proposal_status, ScheduleTable};
-use crate::components::text_area::textarea_text;
 use crate::domain::affordability::AffordabilityFlag;
 use crate::domain::decision::{decide, Decision};
 use crate::domain::locale::{format_date, Locale};
 use crate::domain::proposal::RawProposal;
 use crate::error::AppError;
+use crate::html;
 use crate::i18n::T;
 use crate::islands::counter_preview::CounterOfferPreview;
 use crate::islands::hardship::reason_text;
@@ -260,7 +260,7 @@ fn DecisionForms(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoV
                 <h3>{T::RejectTitle.get(locale)}</h3>
                 <input type="hidden" name="decision" value="reject"/>
                 <label for="reject-reason">{T::RejectReasonLabel.get(locale)}</label>
-                <textarea id="reject-reason" name="reason" rows="3" maxlength="1000" required>{textarea_text(&typed("reason"))}</textarea>
+                <textarea id="reject-reason" name="reason" rows="3" maxlength="1000" required>{html::escape(&typed("reason"))}</textarea>
                 <button type="submit" class="button" id="reject">{T::Reject.get(locale)}</button>
             </form>
             <form method="post" action=action id="counter-form">
@@ -279,7 +279,7 @@ fn DecisionForms(ctx: ReviewContext, flash: Flash, locale: Locale) -> impl IntoV
                         <input type="date" name="expires_on" id="counter-expires" required value=typed("expires_on")/></label>
                 </div>
                 <label for="counter-note">{T::CounterNoteLabel.get(locale)}</label>
-                <textarea id="counter-note" name="note" rows="3" maxlength="1000">{textarea_text(&typed("note"))}</textarea>
+                <textarea id="counter-note" name="note" rows="3" maxlength="1000">{html::escape(&typed("note"))}</textarea>
                 <button type="submit" class="button" id="send-counter">{T::SendCounter.get(locale)}</button>
             </form>
         </section>

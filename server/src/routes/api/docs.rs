@@ -4,26 +4,12 @@
 
 use std::fmt::Write;
 
+use app::html::escape;
 use app::server::lender::problem::ProblemKind;
 use axum::response::Html;
 use serde_json::Value;
 
 use super::openapi::document;
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Escapes `text` and sets its `backquoted` spans (Markdown code, as the descriptions use it) as code.
 fn prose(text: &str) -> String {

@@ -240,7 +240,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
-        if query.to_ascii_lowercase().contains("%00") {
+        if query.contains("%00") {
             return Err(nul_problem());
         }
         serde_urlencoded::from_str(query).map(ApiQuery).map_err(|e| {
