@@ -125,12 +125,12 @@ async fn run_suite(backend: Backend) {
     .await
     .expect("audit");
     tx.commit().await.expect("commit");
-    let latest = hardship::latest(&db, mine[0].id, chrono_tz::Asia::Shanghai)
+    let latest = hardship::latest(&db.pool, mine[0].id, chrono_tz::Asia::Shanghai)
         .await
         .expect("latest")
         .expect("a report");
     assert_eq!(latest.reason, HardshipReason::JobLoss);
-    assert!(hardship::latest(&db, mine[1].id, chrono_tz::Asia::Shanghai)
+    assert!(hardship::latest(&db.pool, mine[1].id, chrono_tz::Asia::Shanghai)
         .await
         .expect("latest")
         .is_none());
@@ -141,7 +141,7 @@ async fn run_suite(backend: Backend) {
         .await
         .expect("insert");
     tx.rollback().await.expect("rollback");
-    assert!(hardship::latest(&db, mine[1].id, chrono_tz::Asia::Shanghai)
+    assert!(hardship::latest(&db.pool, mine[1].id, chrono_tz::Asia::Shanghai)
         .await
         .expect("latest")
         .is_none());

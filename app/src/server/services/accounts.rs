@@ -90,13 +90,6 @@ pub async fn all_details(
         .collect())
 }
 
-/// Proposals and agreements on an account, newest first.
-pub async fn history(state: &AppState, account_id: i64) -> Result<Vec<PlanHistoryItem>, sqlx::Error> {
-    let proposals = proposals::for_account(&state.db, account_id).await?;
-    let agreements = agreements::for_account(&state.db, account_id).await?;
-    Ok(history_of(proposals.iter(), agreements.iter(), state.clock.zone))
-}
-
 fn history_of<'a>(
     proposals: impl Iterator<Item = &'a ProposalRow>,
     agreements: impl Iterator<Item = &'a AgreementRow>,
@@ -136,16 +129,21 @@ pub(crate) async fn summarize(state: &AppState, viewer: &Viewer, row: AccountRow
     Ok(summary_with_history(state, viewer, row).await?.0)
 }
 
-/// One account's overview card and the plan history it was drawn from.
-async fn summary_with_history(
+/// One account's overview card and the plan history (newest first) it was drawn from, read on
+/// one pooled connection.
+pub(crate) async fn summary_with_history(
     state: &AppState,
     viewer: &Viewer,
     row: AccountRow,
 ) -> Result<(AccountSummary, Vec<PlanHistoryItem>), AppError> {
-    let history = history(state, row.id).await.map_err(|e| viewer.internal(e))?;
-    let hardship = hardship::latest(&state.db, row.id, state.clock.zone)
-        .await
-        .map_err(|e| viewer.internal(e))?;
+    let zone = state.clock.zone;
+    let internal = |e| viewer.internal(e);
+    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let proposals = proposals::for_account(&mut *conn, row.id).await.map_err(internal)?;
+    let agreements = agreements::for_account(&mut *conn, row.id).await.map_err(internal)?;
+    let hardship = hardship::latest(&mut *conn, row.id, zone).await.map_err(internal)?;
+    drop(conn);
+    let history = history_of(proposals.iter(), agreements.iter(), zone);
     let policy = state.policy(viewer).await?;
     Ok((summary_of(state, &policy, row, &history, hardship), history))
 }

@@ -3,7 +3,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::accounts::{history, summarize, MAX_NOTE_CHARS};
+use super::accounts::{summary_with_history, MAX_NOTE_CHARS};
 use super::adherence::sweep_broken;
 use crate::domain::decision::{decide as rulebook, Decision};
 use crate::domain::money::{parse_amount, Currency, Money};
@@ -140,16 +140,16 @@ pub async fn context(
         .await
         .map_err(internal)?;
     let decided = decisions::decided(&state.db.pool, id).await.map_err(internal)?;
-    let history = history(state, account.id).await.map_err(internal)?;
     let currency = row.balance.currency;
     let terms = AccountTerms {
         balance: row.balance,
         oldest_unpaid_due: account.oldest_unpaid_due,
     };
+    let (account, history) = summary_with_history(state, viewer, account).await?;
     Ok(ReviewContext {
         proposal,
         borrower_name,
-        account: summarize(state, viewer, account).await?,
+        account,
         history,
         monthly_income: income.map(|m| Money::new(m, currency)),
         monthly_expenses: expenses.map(|m| Money::new(m, currency)),

@@ -165,12 +165,15 @@ where
     rows.iter().map(parse).collect()
 }
 
-pub async fn for_account(db: &Db, account_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error> {
+pub async fn for_account<'c, E>(executor: E, account_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM agreements WHERE account_id = $1 ORDER BY id DESC"
     ))
     .bind(account_id)
-    .fetch_all(&db.pool)
+    .fetch_all(executor)
     .await?;
     rows.iter().map(parse).collect()
 }

@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use crate::domain::proposal::HardshipReason;
 use crate::model::HardshipRecord;
-use crate::server::db::{now_ms, Db};
+use crate::server::db::now_ms;
 
 pub async fn insert<'c, E>(
     executor: E,
@@ -34,12 +34,19 @@ where
 }
 
 /// The most recent report on one account.
-pub async fn latest(db: &Db, account_id: i64, zone: chrono_tz::Tz) -> Result<Option<HardshipRecord>, sqlx::Error> {
+pub async fn latest<'c, E>(
+    executor: E,
+    account_id: i64,
+    zone: chrono_tz::Tz,
+) -> Result<Option<HardshipRecord>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let row = sqlx::query(
         "SELECT account_id, reason, note, created_at FROM hardship_reports WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(account_id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(executor)
     .await?;
     Ok(row
         .map(|row| record(&row, zone))

@@ -11,7 +11,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::policy::Frequency;
 use crate::domain::proposal::HardshipReason;
 use crate::model::{PlanTerms, ProposalStatus};
-use crate::server::db::{now_ms, Db};
+use crate::server::db::now_ms;
 
 /// A stored proposal, parsed.
 #[derive(Clone, Debug)]
@@ -120,12 +120,15 @@ where
     rows.iter().map(parse).collect()
 }
 
-pub async fn for_account(db: &Db, account_id: i64) -> Result<Vec<ProposalRow>, sqlx::Error> {
+pub async fn for_account<'c, E>(executor: E, account_id: i64) -> Result<Vec<ProposalRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM proposals WHERE account_id = $1 ORDER BY id DESC"
     ))
     .bind(account_id)
-    .fetch_all(&db.pool)
+    .fetch_all(executor)
     .await?;
     rows.iter().map(parse).collect()
 }
