@@ -81,7 +81,9 @@ async fn run_suite(backend: Backend) {
 
     // Sessions: created, resolved to their user with the policy version in force, destroyed.
     let settings = SessionSettings::default();
-    let token = session::create(&db, borrower, &settings).await.expect("session");
+    let mut tx = db.begin_write().await.expect("begin");
+    let token = session::create(&mut tx, borrower, &settings).await.expect("session");
+    tx.commit().await.expect("commit");
     policies::store_if_none(&db.pool, "store-test-1", "version = \"store-test-1\"")
         .await
         .expect("a policy version");
@@ -167,12 +169,14 @@ async fn identity_suite(backend: Backend) {
         .expect("query")
         .is_none());
 
-    first_access::create_ticket(&db, "ticket-1", chen.user_id, 60_000)
+    let mut tx = db.begin_write().await.expect("begin");
+    first_access::create_ticket(&mut tx, "ticket-1", chen.user_id, 60_000)
         .await
         .expect("ticket");
-    first_access::create_ticket(&db, "ticket-old", chen.user_id, -1)
+    first_access::create_ticket(&mut tx, "ticket-old", chen.user_id, -1)
         .await
         .expect("expired ticket");
+    tx.commit().await.expect("commit");
     assert!(first_access::ticket_is_live(&db, "ticket-1").await.expect("live"));
     assert!(!first_access::ticket_is_live(&db, "ticket-old").await.expect("expired"));
     let mut tx = db.begin_write().await.expect("begin");
@@ -225,7 +229,9 @@ async fn identity_suite(backend: Backend) {
         .await
         .expect("admit")
         .expect("user:2 may try");
-    admitted.succeeded(&db, &attempt("user:2")).await.expect("succeed");
+    let mut tx = db.begin_write().await.expect("begin");
+    admitted.succeeded(&mut tx, &attempt("user:2")).await.expect("succeed");
+    tx.commit().await.expect("commit");
     let failures = |key: &'static str| {
         let db = db.clone();
         async move {

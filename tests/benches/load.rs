@@ -314,7 +314,7 @@ async fn submission_fixture(app: &TestApp, prefix: &str, borrowers: usize, per_b
 
 /// Plan submissions beside the bare transaction, in alternating rounds; the median round.
 async fn measure_submissions(app: &TestApp, label: &str, table: &mut Vec<Figure>, goals: &mut Vec<String>) {
-    set_fixture(submission_fixture(app, "1390", 64, 400).await);
+    set_fixture(submission_fixture(app, "1390", 64, 800).await);
     let submitted = format!("plan submission, 64 users, {label}");
     let bare = format!("bare 4-statement transaction, {label}");
     let rounds = alternate(

@@ -230,6 +230,17 @@ impl Db {
         }
     }
 
+    /// Starts a write transaction whose first statement, on PostgreSQL, is `row_lock`, sent with
+    /// BEGIN in one round trip. That goes by the simple query protocol, which takes no
+    /// parameters: only integers may be written into `row_lock`. SQLite needs no row lock: its
+    /// write transactions already run one at a time.
+    pub async fn begin_write_locking(&self, row_lock: String) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.begin_write().await,
+            Backend::Postgres => self.writer.begin_with(format!("BEGIN; {row_lock}")).await,
+        }
+    }
+
     /// Where a single write statement outside a transaction runs: on SQLite, the writer's queue,
     /// so it never waits in SQLite's busy handler behind a write transaction.
     pub fn writes(&self) -> &AnyPool {

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::model::{CurrentUser, Role};
-use crate::server::db::{now_ms, Db};
+use crate::server::db::{now_ms, Db, Tx};
 use crate::server::store::policies;
 
 pub const COOKIE_NAME: &str = "rd_session";
@@ -56,7 +56,7 @@ pub(crate) fn new_token() -> String {
 }
 
 /// Starts a new session for `user_id` and returns the cookie token (shown once, never stored).
-pub async fn create(db: &Db, user_id: i64, settings: &SessionSettings) -> Result<String, sqlx::Error> {
+pub async fn create(tx: &mut Tx, user_id: i64, settings: &SessionSettings) -> Result<String, sqlx::Error> {
     let token = new_token();
     let now = now_ms();
     sqlx::query(
@@ -68,7 +68,7 @@ pub async fn create(db: &Db, user_id: i64, settings: &SessionSettings) -> Result
     .bind(now)
     .bind(now)
     .bind(now + settings.absolute_timeout.as_millis() as i64)
-    .execute(db.writes())
+    .execute(&mut **tx)
     .await?;
     Ok(token)
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::server::db::{now_ms, Db};
+use crate::server::db::{now_ms, Db, Tx};
 use crate::server::store::auth_failures;
 
 #[derive(Clone, Copy, Debug)]
@@ -139,7 +139,9 @@ pub async fn admit(
     let Some(by) = over else {
         return Ok(Ok(Admission { reserved }));
     };
-    auth_failures::forget(db, &reserved, None).await?;
+    let mut tx = db.begin_write().await?;
+    auth_failures::forget(&mut tx, &reserved, None).await?;
+    tx.commit().await?;
     let lock = check(db, settings, attempt).await?;
     Ok(Err(lock.unwrap_or(Lock { by, minutes: 1 })))
 }
@@ -156,10 +158,11 @@ impl Admission {
     }
 
     /// The attempt succeeded: the account's failures are forgotten, and this attempt's
-    /// provisional one on the address (the address's earlier failures stand).
-    pub async fn succeeded(self, db: &Db, attempt: &Attempt<'_>) -> Result<(), sqlx::Error> {
+    /// provisional one on the address (the address's earlier failures stand), in the write
+    /// transaction that acts on the success.
+    pub async fn succeeded(self, tx: &mut Tx, attempt: &Attempt<'_>) -> Result<(), sqlx::Error> {
         let [(scope, key, _), _] = attempt.scopes();
-        auth_failures::forget(db, &self.reserved, Some((scope, key))).await
+        auth_failures::forget(tx, &self.reserved, Some((scope, key))).await
     }
 }
 

@@ -86,16 +86,16 @@ pub async fn prove_identity(
         }
         return Err(AppError::invalid("identity", "first_access_failed"));
     };
-    admission
-        .succeeded(&state.db, &attempt)
-        .await
-        .map_err(|e| viewer.internal(e))?;
     let ticket = session::new_token();
-    first_access::create_ticket(&state.db, &ticket, user_id, TICKET_VALID_MS)
-        .await
-        .map_err(|e| viewer.internal(e))?;
-    let entry = audit::Entry::user_event("auth.first_access_verified", user_id);
-    viewer.audit(&state.db, entry).await?;
+    let verified = async {
+        let mut tx = state.db.begin_write().await?;
+        admission.succeeded(&mut tx, &attempt).await?;
+        first_access::create_ticket(&mut tx, &ticket, user_id, TICKET_VALID_MS).await?;
+        let entry = audit::Entry::user_event("auth.first_access_verified", user_id);
+        audit::append(&mut *tx, viewer, None, entry).await?;
+        tx.commit().await
+    };
+    verified.await.map_err(|e| viewer.internal(e))?;
     Ok(ticket)
 }
 
@@ -136,11 +136,13 @@ pub async fn choose_password(
         return Err(expired());
     }
     let entry = audit::Entry::user_event("auth.first_password_set", user_id);
-    audit::append(&mut *tx, viewer, None, entry)
-        .await
-        .map_err(|e| viewer.internal(e))?;
-    tx.commit().await.map_err(|e| viewer.internal(e))?;
-    start_session(state, viewer, user_id).await
+    let token = async {
+        audit::append(&mut *tx, viewer, None, entry).await?;
+        let token = start_session(&mut tx, state, viewer, user_id).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(token)
+    };
+    token.await.map_err(|e| viewer.internal(e))
 }
 
 #[cfg(test)]

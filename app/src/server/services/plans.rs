@@ -235,8 +235,7 @@ async fn try_submit(
         policy_version: &outcome.policy_version,
     };
 
-    let mut tx = state.db.begin_write().await?;
-    accounts::lock_for_plan(&mut tx, state.db.backend, account.id).await?;
+    let mut tx = accounts::begin_plan_decision(&state.db, account.id).await?;
     let proposal_id = match proposals::insert_unless_blocked(&mut *tx, &new).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(Attempt::LostRace),

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::model::Role;
 use crate::server::auth::throttle::{self, Admission, Attempt, Door, Lock};
 use crate::server::auth::{password, session};
+use crate::server::db::Tx;
 use crate::server::store::{audit, users};
 use crate::server::{AppState, Viewer};
 
@@ -99,21 +100,30 @@ pub async fn sign_in(state: &AppState, viewer: &Viewer, login: &str, secret: &st
         }
         return Err(AppError::invalid("login", "sign_in_failed"));
     };
-    admission
-        .succeeded(&state.db, &attempt)
-        .await
-        .map_err(|e| viewer.internal(e))?;
-    let token = start_session(state, viewer, user_id).await?;
+    // The throttle's release, the session and its audit entry commit together (one commit,
+    // one sync to disk).
+    let signed_in = async {
+        let mut tx = state.db.begin_write().await?;
+        admission.succeeded(&mut tx, &attempt).await?;
+        let token = start_session(&mut tx, state, viewer, user_id).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(token)
+    };
+    let token = signed_in.await.map_err(|e| viewer.internal(e))?;
     Ok((token, role))
 }
 
-/// Creates a session for a user who has just proved who they are, with its audit entry.
-pub(crate) async fn start_session(state: &AppState, viewer: &Viewer, user_id: i64) -> Result<String, AppError> {
-    let token = session::create(&state.db, user_id, &state.sessions)
-        .await
-        .map_err(|e| viewer.internal(e))?;
+/// Creates a session for a user who has just proved who they are, with its audit entry, in
+/// the caller's write transaction.
+pub(crate) async fn start_session(
+    tx: &mut Tx,
+    state: &AppState,
+    viewer: &Viewer,
+    user_id: i64,
+) -> Result<String, sqlx::Error> {
+    let token = session::create(tx, user_id, &state.sessions).await?;
     let entry = audit::Entry::user_event("auth.signed_in", user_id);
-    viewer.audit(&state.db, entry).await?;
+    audit::append(&mut **tx, viewer, None, entry).await?;
     Ok(token)
 }
 

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::date;
 use crate::domain::money::{Currency, Money};
 use crate::model::Balance;
-use crate::server::db::{now_ms, Backend, Db};
+use crate::server::db::{now_ms, Db};
 
 /// An account row, parsed.
 #[derive(Clone, Debug)]
@@ -119,20 +119,11 @@ pub async fn submission_facts(
     })
 }
 
-/// Holds the account's row until the transaction ends, so plan decisions about one account
-/// happen one at a time. SQLite needs nothing: its write transactions already run one by one.
-pub async fn lock_for_plan(
-    tx: &mut crate::server::db::Tx,
-    backend: Backend,
-    account_id: i64,
-) -> Result<(), sqlx::Error> {
-    if backend == Backend::Postgres {
-        sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
-            .bind(account_id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+/// Starts the write transaction of a plan decision on the account, holding the account's row
+/// until it ends, so plan decisions about one account happen one at a time.
+pub async fn begin_plan_decision(db: &Db, account_id: i64) -> Result<crate::server::db::Tx, sqlx::Error> {
+    db.begin_write_locking(format!("SELECT id FROM accounts WHERE id = {account_id} FOR UPDATE"))
+        .await
 }
 
 pub struct NewAccount<'a> {

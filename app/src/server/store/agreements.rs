@@ -4,8 +4,8 @@ use rand::Rng;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::date;
 use super::proposals::{currency_of, terms_from};
+use super::{date, parameter_rows};
 use crate::domain::money::Money;
 use crate::domain::schedule::Schedule;
 use crate::model::{AgreementOrigin, AgreementStatus, PlanTerms};
@@ -84,44 +84,68 @@ pub struct NewAgreement<'a> {
     pub today: chrono::NaiveDate,
 }
 
+const INSERT_AGREEMENT: &str =
+    "INSERT INTO agreements (reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
+     down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_by, accepted_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+/// How many parameters `INSERT_AGREEMENT` takes.
+const AGREEMENT_PARAMS: usize = 15;
+
 /// Writes the agreement and its schedule; call inside the transaction that decided it.
+/// On PostgreSQL both go in one statement (one round trip while the account's row is locked);
+/// SQLite, without INSERT in a WITH clause, takes two.
 pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Result<String, sqlx::Error> {
     let now = now_ms();
     let reference = new_reference(a.today);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO agreements (reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
-         down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_by, accepted_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-    )
-    .bind(&reference)
-    .bind(a.account_id)
-    .bind(a.borrower_id)
-    .bind(a.proposal_id)
-    .bind(a.origin.code())
-    .bind(a.schedule.total.currency.code())
-    .bind(a.schedule.total.minor)
-    .bind(a.terms.down_payment.minor)
-    .bind(i64::from(a.terms.installments))
-    .bind(a.terms.frequency.code())
-    .bind(a.terms.first_payment_date.to_string())
-    .bind(a.policy_version)
-    .bind(a.accepted_by)
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    // The whole schedule in one statement: a submission holds the write lock while it runs.
     let down = a.schedule.down_payment.iter().map(|d| (0u32, d.due, d.amount));
     let regular = a.schedule.installments.iter().map(|i| (i.number, i.due, i.amount));
-    let rows: Vec<_> = down.chain(regular).collect();
-    let values = (0..rows.len())
-        .map(|n| format!("(${}, ${}, ${}, ${})", 4 * n + 1, 4 * n + 2, 4 * n + 3, 4 * n + 4))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql =
-        format!("INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) VALUES {values}");
+    let installments: Vec<_> = down.chain(regular).collect();
+    let postgres = tx.backend_name() == "PostgreSQL";
+    let sql = if postgres {
+        format!(
+            "WITH agreement AS ({INSERT_AGREEMENT} RETURNING id) \
+             INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) \
+             SELECT agreement.id, v.number, v.due_date, v.amount_minor FROM agreement, \
+             (VALUES {}) AS v (number, due_date, amount_minor)",
+            parameter_rows(AGREEMENT_PARAMS + 1, installments.len(), 3)
+        )
+    } else {
+        format!("{INSERT_AGREEMENT} RETURNING id")
+    };
+    let mut statement = sqlx::query(&sql)
+        .bind(&reference)
+        .bind(a.account_id)
+        .bind(a.borrower_id)
+        .bind(a.proposal_id)
+        .bind(a.origin.code())
+        .bind(a.schedule.total.currency.code())
+        .bind(a.schedule.total.minor)
+        .bind(a.terms.down_payment.minor)
+        .bind(i64::from(a.terms.installments))
+        .bind(a.terms.frequency.code())
+        .bind(a.terms.first_payment_date.to_string())
+        .bind(a.policy_version)
+        .bind(a.accepted_by)
+        .bind(now)
+        .bind(now);
+    if postgres {
+        for (number, due, amount) in &installments {
+            statement = statement
+                .bind(i64::from(*number))
+                .bind(due.to_string())
+                .bind(amount.minor);
+        }
+        statement.execute(&mut **tx).await?;
+        return Ok(reference);
+    }
+    let id: i64 = statement.fetch_one(&mut **tx).await?.try_get("id")?;
+    // The whole schedule in one statement: a submission holds the write lock while it runs.
+    let sql = format!(
+        "INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) VALUES {}",
+        parameter_rows(1, installments.len(), 4)
+    );
     let mut insert = sqlx::query(&sql);
-    for (number, due, amount) in rows {
+    for (number, due, amount) in installments {
         insert = insert
             .bind(id)
             .bind(i64::from(number))

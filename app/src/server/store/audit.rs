@@ -115,13 +115,7 @@ where
         Actor::ApiKey { name } | Actor::Operator { command: name } => (None, Some(name)),
         Actor::Anonymous => (None, None),
     };
-    let rows = (0..entries.len())
-        .map(|row| {
-            let params = (1..=COLUMNS).map(|col| format!("${}", row * COLUMNS + col));
-            format!("({})", params.collect::<Vec<_>>().join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let rows = super::parameter_rows(1, entries.len(), COLUMNS);
     let sql = format!(
         "INSERT INTO audit_log (at, actor_id, actor_role, actor_name, action, subject_kind, subject_id, detail, \
          request_id, client_addr) VALUES {rows}"

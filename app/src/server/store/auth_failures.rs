@@ -1,7 +1,7 @@
 //! Failed sign-in and first-access attempts, one row each, keyed by what is throttled. The
 //! rows live in the database so that a limit holds whichever replica answers.
 
-use crate::server::db::Db;
+use crate::server::db::{Db, Tx};
 
 /// The instant (Unix ms) at which `key` may try again, when it has `limit` or more failures
 /// in the `window_ms` before `now`: the `limit`-th most recent failure plus the window.
@@ -61,21 +61,27 @@ pub async fn count_since(db: &Db, scope: &str, key: &str, since: i64) -> Result<
 }
 
 /// Forgets the failures with these ids, and every failure of `key` in `scope` when given (after
-/// a success), in one write transaction.
-pub async fn forget(db: &Db, ids: &[i64], all_of: Option<(&str, &str)>) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
+/// a success), in one statement of the caller's write transaction.
+pub async fn forget(tx: &mut Tx, ids: &[i64], all_of: Option<(&str, &str)>) -> Result<(), sqlx::Error> {
+    let mut clauses = Vec::new();
+    if !ids.is_empty() {
+        let params: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        clauses.push(format!("id IN ({})", params.join(", ")));
+    }
+    if all_of.is_some() {
+        clauses.push(format!("(scope = ${} AND key = ${})", ids.len() + 1, ids.len() + 2));
+    }
+    if clauses.is_empty() {
+        return Ok(());
+    }
+    let sql = format!("DELETE FROM auth_failures WHERE {}", clauses.join(" OR "));
+    let mut delete = sqlx::query(&sql);
     for id in ids {
-        sqlx::query("DELETE FROM auth_failures WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        delete = delete.bind(id);
     }
     if let Some((scope, key)) = all_of {
-        sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key = $2")
-            .bind(scope)
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
+        delete = delete.bind(scope).bind(key);
     }
-    tx.commit().await
+    delete.execute(&mut **tx).await?;
+    Ok(())
 }

@@ -34,7 +34,7 @@ pub async fn identity_by_reference(db: &Db, reference: &str) -> Result<Option<Id
 }
 
 /// Stores a ticket for `user_id`, valid for `valid_ms`.
-pub async fn create_ticket(db: &Db, token: &str, user_id: i64, valid_ms: i64) -> Result<(), sqlx::Error> {
+pub async fn create_ticket(tx: &mut Tx, token: &str, user_id: i64, valid_ms: i64) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query(
         "INSERT INTO first_access_tickets (token_hash, user_id, created_at, expires_at) \
@@ -44,7 +44,7 @@ pub async fn create_ticket(db: &Db, token: &str, user_id: i64, valid_ms: i64) ->
     .bind(user_id)
     .bind(now)
     .bind(now + valid_ms)
-    .execute(db.writes())
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -24,3 +24,14 @@ pub mod users;
 pub(crate) fn date(text: &str) -> Result<chrono::NaiveDate, sqlx::Error> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
+
+/// `($first, $first+1, …), (…)`: `rows` tuples of `width` numbered parameters.
+pub(super) fn parameter_rows(first: usize, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let params = (0..width).map(|col| format!("${}", first + row * width + col));
+            format!("({})", params.collect::<Vec<_>>().join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
