@@ -314,3 +314,89 @@ async fn a_sqlite_database_file_is_created_when_missing_and_uses_wal() {
         .expect("pragma");
     assert_eq!(mode, "wal");
 }
+
+/// Many write transactions at once (on SQLite they share commits): each one that commits is
+/// there afterwards, whole, also after the database is opened again; each one that fails,
+/// is rolled back, dropped or cancelled midway leaves nothing, and takes nobody else's
+/// writes with it.
+async fn concurrent_writes_suite(backend: Backend) {
+    let Some(url) = fresh_database(backend).await else {
+        return;
+    };
+    let db = Db::open(&url, 4).await.expect("open");
+    sqlx::query("CREATE TABLE write_probe (n BIGINT NOT NULL, part BIGINT NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .expect("probe table");
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum End {
+        Commit,
+        Drop,
+        Rollback,
+        FailedStatement,
+    }
+    let end_of = |n: i64| match n % 4 {
+        0 | 1 => End::Commit,
+        2 if n % 3 == 0 => End::FailedStatement,
+        2 => End::Drop,
+        _ => End::Rollback,
+    };
+    let insert = |n: i64, part: i64| {
+        sqlx::query("INSERT INTO write_probe (n, part) VALUES ($1, $2)")
+            .bind(n)
+            .bind(part)
+    };
+    // One writer is cancelled while it holds the writer, halfway through its writes.
+    let stuck = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin_write().await.expect("begin");
+            insert(-1, 1).execute(&mut *tx).await.expect("insert");
+            std::future::pending::<()>().await;
+        })
+    };
+    let mut writers = Vec::new();
+    for n in 0..200_i64 {
+        let db = db.clone();
+        writers.push(tokio::spawn(async move {
+            let mut tx = db.begin_write().await.expect("begin");
+            insert(n, 1).execute(&mut *tx).await.expect("first insert");
+            tokio::task::yield_now().await;
+            insert(n, 2).execute(&mut *tx).await.expect("second insert");
+            match end_of(n) {
+                End::Commit => tx.commit().await.expect("commit"),
+                End::Rollback => tx.rollback().await.expect("rollback"),
+                End::Drop => drop(tx),
+                End::FailedStatement => {
+                    let failed = sqlx::query("INSERT INTO no_such_table VALUES (1)")
+                        .execute(&mut *tx)
+                        .await;
+                    assert!(failed.is_err());
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    stuck.abort();
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    drop(db);
+    let db = Db::open(&url, 4).await.expect("open again");
+    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT n, COUNT(*) FROM write_probe GROUP BY n ORDER BY n")
+        .fetch_all(&db.pool)
+        .await
+        .expect("count");
+    let expected: Vec<(i64, i64)> = (0..200).filter(|&n| end_of(n) == End::Commit).map(|n| (n, 2)).collect();
+    assert_eq!(rows, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_keep_exactly_what_committed_on_sqlite() {
+    concurrent_writes_suite(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_keep_exactly_what_committed_on_postgres() {
+    concurrent_writes_suite(Backend::Postgres).await;
+}

@@ -189,7 +189,7 @@ async fn refuse_cross_origin_writes(State(state): State<AppState>, request: Requ
             subject_id: what,
             detail: serde_json::json!({}),
         };
-        if let Err(e) = audit::append(state.db.writes(), &viewer, None, entry).await {
+        if let Err(e) = audit::append_alone(&state.db, &viewer, entry).await {
             tracing::error!(request_id = %viewer.request_id, "recording a refusal failed: {e}");
         }
         // Lender systems call server to server, without Origin or Sec-Fetch-Site, so they pass;

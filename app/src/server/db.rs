@@ -2,11 +2,17 @@
 //! (several stateless replicas can share one). Queries are written once, in the dialect both
 //! accept (`$n` placeholders, `RETURNING`, `ON CONFLICT`), and run through sqlx's `Any` driver.
 
+mod group_commit;
+
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::{AnyPool, Connection, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+
+use group_commit::{GroupWriter, Member};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -18,13 +24,66 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
-    /// Where write transactions run. On a SQLite file, one connection: writers queue in turn
-    /// here instead of spinning in SQLite's busy handler, which serves them in no fair order.
-    writer: AnyPool,
+    writer: Writer,
     pub backend: Backend,
 }
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// Where write transactions run.
+#[derive(Clone, Debug)]
+enum Writer {
+    /// A SQLite file: one connection, writers queue in turn for it (instead of spinning in
+    /// SQLite's busy handler, which serves them in no fair order) and commit in groups.
+    Grouped(Arc<GroupWriter>),
+    /// PostgreSQL (which groups concurrent commits itself) and in-memory SQLite (tests): a
+    /// transaction of its own on a pooled connection.
+    Pooled(AnyPool),
+}
+
+/// A write transaction. It derefs to the connection its statements run on; dropped without
+/// `commit`, it rolls back.
+pub struct Tx(TxKind);
+
+enum TxKind {
+    Pooled(sqlx::Transaction<'static, sqlx::Any>),
+    Grouped(Member),
+}
+
+impl Tx {
+    /// Returns once the writes are durable (on a SQLite file, once the batch they joined is).
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            TxKind::Pooled(tx) => tx.commit().await,
+            TxKind::Grouped(member) => member.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self.0 {
+            TxKind::Pooled(tx) => tx.rollback().await,
+            TxKind::Grouped(member) => member.rollback().await,
+        }
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match &self.0 {
+            TxKind::Pooled(tx) => tx,
+            TxKind::Grouped(member) => member,
+        }
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match &mut self.0 {
+            TxKind::Pooled(tx) => tx,
+            TxKind::Grouped(member) => member,
+        }
+    }
+}
 
 /// Why the database could not be opened: each reads as one specific line for an operator.
 #[derive(Debug)]
@@ -157,11 +216,13 @@ impl Db {
             .await
             .map_err(|e| open_error(&target, url, e))?;
         let writer = match target {
-            Target::SqliteFile(_) => Self::pool_options(backend, in_memory, 1)
-                .connect(&connect_url)
-                .await
-                .map_err(|e| open_error(&target, url, e))?,
-            Target::SqliteMemory | Target::Postgres(_) => pool.clone(),
+            Target::SqliteFile(_) => Writer::Grouped(GroupWriter::new(
+                Self::pool_options(backend, in_memory, 1)
+                    .connect(&connect_url)
+                    .await
+                    .map_err(|e| open_error(&target, url, e))?,
+            )),
+            Target::SqliteMemory | Target::Postgres(_) => Writer::Pooled(pool.clone()),
         };
         let db = Db { pool, writer, backend };
         db.migrate().await?;
@@ -224,10 +285,12 @@ impl Db {
     /// Starts a transaction that will write. SQLite must take the write lock up front:
     /// a deferred transaction that reads first fails with SQLITE_BUSY when it later writes.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.writer.begin().await,
-        }
+        let kind = match (&self.writer, self.backend) {
+            (Writer::Grouped(writer), _) => TxKind::Grouped(writer.begin().await?),
+            (Writer::Pooled(pool), Backend::Sqlite) => TxKind::Pooled(pool.begin_with("BEGIN IMMEDIATE").await?),
+            (Writer::Pooled(pool), Backend::Postgres) => TxKind::Pooled(pool.begin().await?),
+        };
+        Ok(Tx(kind))
     }
 
     /// Starts a write transaction whose first statement, on PostgreSQL, is `row_lock`, sent with
@@ -235,16 +298,12 @@ impl Db {
     /// parameters: only integers may be written into `row_lock`. SQLite needs no row lock: its
     /// write transactions already run one at a time.
     pub async fn begin_write_locking(&self, row_lock: String) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.begin_write().await,
-            Backend::Postgres => self.writer.begin_with(format!("BEGIN; {row_lock}")).await,
+        match (&self.writer, self.backend) {
+            (Writer::Pooled(pool), Backend::Postgres) => {
+                Ok(Tx(TxKind::Pooled(pool.begin_with(format!("BEGIN; {row_lock}")).await?)))
+            }
+            _ => self.begin_write().await,
         }
-    }
-
-    /// Where a single write statement outside a transaction runs: on SQLite, the writer's queue,
-    /// so it never waits in SQLite's busy handler behind a write transaction.
-    pub fn writes(&self) -> &AnyPool {
-        &self.writer
     }
 
     /// Whether the database answers a trivial query within two seconds (a probe must not hang).

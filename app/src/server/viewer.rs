@@ -74,14 +74,14 @@ impl Viewer {
             subject_id: what.to_owned(),
             detail: serde_json::json!({ "reason": reason }),
         };
-        if let Err(e) = crate::server::store::audit::append(db.writes(), self, None, entry).await {
+        if let Err(e) = crate::server::store::audit::append_alone(db, self, entry).await {
             tracing::error!(request_id = %self.request_id, "recording a refusal failed: {e}");
         }
     }
 
     /// Appends an audit entry outside any transaction, the viewer being the actor.
     pub async fn audit(&self, db: &super::db::Db, entry: super::store::audit::Entry<'_>) -> Result<(), AppError> {
-        super::store::audit::append(db.writes(), self, None, entry)
+        super::store::audit::append_alone(db, self, entry)
             .await
             .map_err(|e| self.internal(e))
     }

@@ -100,11 +100,13 @@ pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result
         return Ok(None);
     }
     if now - last_seen >= touch_every_ms(settings) {
+        let mut tx = db.begin_write().await?;
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&token_hash)
-            .execute(db.writes())
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
     }
     let role: String = row.try_get("role")?;
     let policy_in_force = row.try_get("policy_in_force")?;
@@ -119,11 +121,12 @@ pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result
 }
 
 pub async fn destroy(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(hash_token(token))
-        .execute(db.writes())
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// The `Set-Cookie` value carrying a session token.

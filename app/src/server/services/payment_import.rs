@@ -69,22 +69,31 @@ pub async fn import(
     }
     let file_name: String = file_name.trim().chars().take(MAX_FILE_NAME_CHARS).collect();
     let rows_in_file = u32::try_from(data.len()).unwrap_or(u32::MAX);
-    let import_id = imports::create(&state.db.pool, &file_name, rows_in_file, collector.id)
-        .await
-        .map_err(|e| viewer.internal(e))?;
-    let entry = audit::Entry {
-        action: "payment_import.started",
-        subject_kind: "payment_import",
-        subject_id: import_id.to_string(),
-        detail: serde_json::json!({ "file_name": file_name, "rows": rows_in_file }),
+    // Through the writer, like every write: a write on another connection would wait in
+    // SQLite's busy handler for the writer's open batch.
+    let started = async {
+        let mut tx = state.db.begin_write().await?;
+        let import_id = imports::create(&mut *tx, &file_name, rows_in_file, collector.id).await?;
+        let entry = audit::Entry {
+            action: "payment_import.started",
+            subject_kind: "payment_import",
+            subject_id: import_id.to_string(),
+            detail: serde_json::json!({ "file_name": file_name, "rows": rows_in_file }),
+        };
+        audit::append(&mut *tx, viewer, None, entry).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(import_id)
     };
-    viewer.audit(&state.db, entry).await?;
+    let import_id = started.await.map_err(|e| viewer.internal(e))?;
     let mut seen = HashSet::new();
     for (row, cells) in data {
         let row = apply_row(state, viewer, collector, row, &cells, &mut seen).await;
-        imports::add_row(&state.db.pool, import_id, &row)
-            .await
-            .map_err(|e| viewer.internal(e))?;
+        let reported = async {
+            let mut tx = state.db.begin_write().await?;
+            imports::add_row(&mut *tx, import_id, &row).await?;
+            tx.commit().await
+        };
+        reported.await.map_err(|e| viewer.internal(e))?;
     }
     Ok(import_id)
 }

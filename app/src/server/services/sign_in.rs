@@ -35,7 +35,7 @@ pub(crate) async fn audit_lockout(
         subject_id,
         detail: serde_json::json!({ "locked_by": lock.by.code(), "minutes": lock.minutes }),
     };
-    audit::append(state.db.writes(), viewer, None, entry)
+    audit::append_alone(&state.db, viewer, entry)
         .await
         .map_err(|e| viewer.internal(e))
 }

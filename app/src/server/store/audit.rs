@@ -57,6 +57,13 @@ impl Actor<'_> {
     }
 }
 
+/// Appends `entry` in a write transaction of its own, the viewer being the actor.
+pub async fn append_alone(db: &Db, viewer: &Viewer, entry: Entry<'_>) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    append(&mut *tx, viewer, None, entry).await?;
+    tx.commit().await
+}
+
 /// Appends `entry`, the actor being `actor` or else whoever is signed in (else anonymous).
 pub async fn append<'c, E>(
     executor: E,

@@ -1,0 +1,352 @@
+//! Group commit for a SQLite file. Write transactions queue for the one writer connection, as
+//! before; what changes is that those arriving while others run share one SQLite transaction,
+//! each in a savepoint of its own, and one sync to disk (`synchronous = FULL`) makes the whole
+//! batch durable. A member hears "committed" only after the COMMIT that covers its writes; a
+//! member that fails or is dropped rolls back to its savepoint and leaves the others' writes
+//! alone. The sync is most of what a small write transaction costs here, so under load this
+//! is most of the writer's time given back.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::any::AnyTransactionManager;
+use sqlx::AnyConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, TransactionManager};
+use tokio::sync::{watch, Mutex, OwnedMutexGuard};
+
+/// A batch commits once it has this many members or has been open this long, even with more
+/// writers queued: that bounds how long its first member waits for the sync.
+const MAX_MEMBERS: usize = 64;
+const MAX_OPEN: Duration = Duration::from_millis(20);
+/// A member still without its batch's outcome after this long makes sure the batch was not
+/// stranded (the writer it was handed to left the queue) and commits it itself.
+const STRANDED_AFTER: Duration = Duration::from_millis(50);
+
+/// What a batch's members learn when it ends: `None` while it is open.
+type Outcome = Option<Result<(), Arc<str>>>;
+
+/// The writer of one SQLite file, shared by every clone of the database handle.
+pub(crate) struct GroupWriter {
+    /// A pool of one connection: it opens the connection with the file's pragmas and opens a
+    /// new one after a failure.
+    pool: AnyPool,
+    state: Arc<Mutex<State>>,
+    /// Writers waiting for `state`: while there are some, a finished member hands the open
+    /// batch on instead of committing it.
+    queued: AtomicUsize,
+}
+
+struct State {
+    conn: Option<PoolConnection<Any>>,
+    batch: Option<Batch>,
+    batches_opened: u64,
+    /// A member was dropped inside its savepoint: roll back to it before the connection is
+    /// used again.
+    savepoint_to_undo: bool,
+}
+
+struct Batch {
+    id: u64,
+    members: usize,
+    opened: Instant,
+    outcome: watch::Sender<Outcome>,
+}
+
+impl std::fmt::Debug for GroupWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupWriter")
+            .field("queued", &self.queued.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl GroupWriter {
+    pub(crate) fn new(pool: AnyPool) -> Arc<GroupWriter> {
+        Arc::new(GroupWriter {
+            pool,
+            state: Arc::new(Mutex::new(State {
+                conn: None,
+                batch: None,
+                batches_opened: 0,
+                savepoint_to_undo: false,
+            })),
+            queued: AtomicUsize::new(0),
+        })
+    }
+
+    /// Joins the open batch (opening one when there is none) in a savepoint of its own.
+    pub(crate) async fn begin(self: &Arc<Self>) -> Result<Member, sqlx::Error> {
+        let guard = {
+            let _queued = Queued::enter(&self.queued);
+            self.state.clone().lock_owned().await
+        };
+        let mut held = Held {
+            guard: Some(guard),
+            writer: Arc::clone(self),
+        };
+        let state = held.state();
+        state.undo_dropped_member().await?;
+        state.open_batch(&self.pool).await?;
+        let savepoint = AnyTransactionManager::begin(state.conn(), None).await;
+        if let Err(e) = savepoint {
+            state.fail_batch(&e);
+            return Err(e);
+        }
+        Ok(Member { held: Some(held) })
+    }
+
+    /// Waits for the outcome of batch `id`, which this member has handed on.
+    async fn outcome_of(&self, id: u64, mut outcome: watch::Receiver<Outcome>) -> Result<(), sqlx::Error> {
+        loop {
+            let waited = tokio::time::timeout(STRANDED_AFTER, outcome.wait_for(Option::is_some))
+                .await
+                .map(|ended| ended.map(|outcome| outcome.clone()));
+            match waited {
+                Ok(Ok(ended)) => {
+                    return match ended {
+                        Some(Err(e)) => Err(batch_failed(&e)),
+                        _ => Ok(()),
+                    }
+                }
+                Ok(Err(_)) => return Err(batch_failed("the writer stopped before the batch ended")),
+                Err(_) => {
+                    let state = self.state.clone().lock_owned().await;
+                    if state.batch.as_ref().is_some_and(|b| b.id == id) {
+                        // Nobody carried the batch on: end it here (its outcome reaches us
+                        // through the channel like any other member).
+                        let _ = end_batch(state).await;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn batch_failed(cause: &str) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(format!(
+        "the write batch could not be committed: {cause}"
+    )))
+}
+
+impl State {
+    fn conn(&mut self) -> &mut AnyConnection {
+        self.conn.as_deref_mut().expect("an open batch has its connection")
+    }
+
+    async fn open_batch(&mut self, pool: &AnyPool) -> Result<(), sqlx::Error> {
+        if self.batch.is_some() {
+            return Ok(());
+        }
+        if self.conn.is_none() {
+            self.conn = Some(pool.acquire().await?);
+        }
+        // IMMEDIATE: the batch takes the write lock up front (see `Db::begin_write`).
+        let begun = AnyTransactionManager::begin(self.conn(), Some("BEGIN IMMEDIATE".into())).await;
+        if let Err(e) = begun {
+            if !is_busy(&e) {
+                self.discard_connection();
+            }
+            return Err(e);
+        }
+        self.batches_opened += 1;
+        self.batch = Some(Batch {
+            id: self.batches_opened,
+            members: 0,
+            opened: Instant::now(),
+            outcome: watch::channel(None).0,
+        });
+        Ok(())
+    }
+
+    /// Rolls back to the savepoint of a member dropped before it committed.
+    async fn undo_dropped_member(&mut self) -> Result<(), sqlx::Error> {
+        if !std::mem::take(&mut self.savepoint_to_undo) {
+            return Ok(());
+        }
+        let undone = AnyTransactionManager::rollback(self.conn()).await;
+        if let Err(e) = &undone {
+            self.fail_batch(e);
+        }
+        undone
+    }
+
+    /// Commits the open batch and tells its members.
+    async fn commit_batch(&mut self) -> Result<(), sqlx::Error> {
+        self.undo_dropped_member().await?;
+        let Some(batch) = self.batch.take() else {
+            return Ok(());
+        };
+        let committed = self.commit_all_levels().await;
+        let outcome = match &committed {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.discard_connection();
+                Err(Arc::from(e.to_string()))
+            }
+        };
+        batch.outcome.send_replace(Some(outcome));
+        committed
+    }
+
+    /// COMMIT, after releasing a savepoint still open: that of a member whose own release was
+    /// cancelled after its last statement had run (its writes are whole, so they stand).
+    async fn commit_all_levels(&mut self) -> Result<(), sqlx::Error> {
+        loop {
+            AnyTransactionManager::commit(self.conn()).await?;
+            if AnyTransactionManager::get_transaction_depth(self.conn()) == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Abandons the open batch after a failure that leaves its connection in doubt: closing the
+    /// connection rolls the transaction back, and every member hears why.
+    fn fail_batch(&mut self, cause: &sqlx::Error) {
+        if let Some(batch) = self.batch.take() {
+            batch.outcome.send_replace(Some(Err(Arc::from(cause.to_string()))));
+        }
+        self.discard_connection();
+    }
+
+    fn discard_connection(&mut self) {
+        // Closing the connection rolls back whatever it had open, savepoints included.
+        self.savepoint_to_undo = false;
+        if let Some(mut conn) = self.conn.take() {
+            conn.close_on_drop();
+        }
+    }
+}
+
+/// Commits the open batch on a task of its own: once the COMMIT is sent its outcome must reach
+/// the members even if the request that sent it is cancelled.
+async fn end_batch(mut state: OwnedMutexGuard<State>) -> Result<(), sqlx::Error> {
+    let ending = tokio::spawn(async move { state.commit_batch().await });
+    ending.await.unwrap_or_else(|e| Err(batch_failed(&e.to_string())))
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().is_some_and(|c| c == "5" || c == "517"))
+}
+
+/// Counts a writer as queued for as long as it waits for the writer (also when it gives up).
+struct Queued<'a>(&'a AtomicUsize);
+
+impl<'a> Queued<'a> {
+    fn enter(count: &'a AtomicUsize) -> Queued<'a> {
+        count.fetch_add(1, Ordering::SeqCst);
+        Queued(count)
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The writer, held by one member. Let go with a batch open and nobody queued to carry it on
+/// (a member dropped on an error path, a cancelled request), it has the batch committed.
+struct Held {
+    guard: Option<OwnedMutexGuard<State>>,
+    writer: Arc<GroupWriter>,
+}
+
+impl Held {
+    fn state(&mut self) -> &mut State {
+        self.guard.as_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let Some(mut state) = self.guard.take() else { return };
+        if state.batch.is_none() || self.writer.queued.load(Ordering::SeqCst) > 0 {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = state.commit_batch().await {
+                    tracing::error!("committing a write batch failed: {e}");
+                }
+            });
+        }
+    }
+}
+
+/// One write transaction: a savepoint in the open batch, holding the writer until it commits.
+/// Dropped without committing, it rolls back to its savepoint.
+pub(crate) struct Member {
+    held: Option<Held>,
+}
+
+impl Member {
+    fn state(&self) -> &State {
+        self.held.as_ref().and_then(|h| h.guard.as_deref()).expect("held until committed")
+    }
+
+    fn state_mut(&mut self) -> &mut State {
+        self.held.as_mut().expect("held until committed").state()
+    }
+
+    /// Releases the savepoint, then commits the batch, or hands it to the next queued writer
+    /// and waits for the commit that covers this member's writes.
+    pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let mut held = self.held.take().expect("held until committed");
+        let writer = Arc::clone(&held.writer);
+        let state = held.state();
+        if let Err(e) = AnyTransactionManager::commit(state.conn()).await {
+            state.fail_batch(&e);
+            return Err(e);
+        }
+        let batch = state.batch.as_mut().expect("a member's batch stays open until it commits");
+        batch.members += 1;
+        let (id, outcome) = (batch.id, batch.outcome.subscribe());
+        let full = batch.members >= MAX_MEMBERS || batch.opened.elapsed() >= MAX_OPEN;
+        if full || writer.queued.load(Ordering::SeqCst) == 0 {
+            let guard = held.guard.take().expect("held until committed");
+            return end_batch(guard).await;
+        }
+        drop(held);
+        writer.outcome_of(id, outcome).await
+    }
+}
+
+impl Member {
+    /// Rolls back to this member's savepoint, leaving the batch to the others.
+    pub(crate) async fn rollback(mut self) -> Result<(), sqlx::Error> {
+        let mut held = self.held.take().expect("held until it ends");
+        let state = held.state();
+        let undone = AnyTransactionManager::rollback(state.conn()).await;
+        if let Err(e) = &undone {
+            state.fail_batch(e);
+        }
+        undone
+    }
+}
+
+impl Drop for Member {
+    fn drop(&mut self) {
+        if let Some(held) = self.held.as_mut() {
+            // Undone, awaited, before the writer's next statement (by the next member or by
+            // whoever commits the batch).
+            held.state().savepoint_to_undo = true;
+        }
+    }
+}
+
+impl Deref for Member {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        self.state().conn.as_deref().expect("a member's batch has its connection")
+    }
+}
+
+impl DerefMut for Member {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        self.state_mut().conn()
+    }
+}
