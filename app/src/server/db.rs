@@ -306,6 +306,16 @@ impl Db {
         }
     }
 
+    /// Returns once every write transaction committed before the call is visible to readers:
+    /// on a SQLite file, the writer's open batch is committed now. A request that lost a race
+    /// to another writer calls this before it reads the winner's writes.
+    pub async fn settle(&self) -> Result<(), sqlx::Error> {
+        match &self.writer {
+            Writer::Grouped(writer) => writer.settle().await,
+            Writer::Pooled(_) => Ok(()),
+        }
+    }
+
     /// Whether the database answers a trivial query within two seconds (a probe must not hang).
     pub async fn is_ready(&self) -> bool {
         let probe = sqlx::query("SELECT 1").execute(&self.pool);

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sqlx::any::AnyTransactionManager;
-use sqlx::AnyConnection;
 use sqlx::pool::PoolConnection;
+use sqlx::AnyConnection;
 use sqlx::{Any, AnyPool, TransactionManager};
 use tokio::sync::{watch, Mutex, OwnedMutexGuard};
 
@@ -96,6 +96,16 @@ impl GroupWriter {
             return Err(e);
         }
         Ok(Member { held: Some(held) })
+    }
+
+    /// Commits the open batch, if any, without waiting for it to fill.
+    pub(crate) async fn settle(self: &Arc<Self>) -> Result<(), sqlx::Error> {
+        let state = {
+            // Counted as queued, so a member finishing meanwhile hands the batch over to us.
+            let _queued = Queued::enter(&self.queued);
+            self.state.clone().lock_owned().await
+        };
+        end_batch(state).await
     }
 
     /// Waits for the outcome of batch `id`, which this member has handed on.
@@ -284,7 +294,10 @@ pub(crate) struct Member {
 
 impl Member {
     fn state(&self) -> &State {
-        self.held.as_ref().and_then(|h| h.guard.as_deref()).expect("held until committed")
+        self.held
+            .as_ref()
+            .and_then(|h| h.guard.as_deref())
+            .expect("held until committed")
     }
 
     fn state_mut(&mut self) -> &mut State {
@@ -301,7 +314,10 @@ impl Member {
             state.fail_batch(&e);
             return Err(e);
         }
-        let batch = state.batch.as_mut().expect("a member's batch stays open until it commits");
+        let batch = state
+            .batch
+            .as_mut()
+            .expect("a member's batch stays open until it commits");
         batch.members += 1;
         let (id, outcome) = (batch.id, batch.outcome.subscribe());
         let full = batch.members >= MAX_MEMBERS || batch.opened.elapsed() >= MAX_OPEN;
@@ -341,7 +357,10 @@ impl Deref for Member {
     type Target = AnyConnection;
 
     fn deref(&self) -> &AnyConnection {
-        self.state().conn.as_deref().expect("a member's batch has its connection")
+        self.state()
+            .conn
+            .as_deref()
+            .expect("a member's batch has its connection")
     }
 }
 

@@ -183,6 +183,8 @@ pub async fn record(
         Ok(reply) => reply,
         // A concurrent request with the same reference committed first: answer as a replay.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            // Read once the winner's writes are committed (they may wait in the open batch).
+            state.db.settle().await.map_err(|e| ApiError::internal(viewer, e))?;
             let stored = api_replies::find(&state.db.pool, OPERATION, &parsed.reference)
                 .await
                 .map_err(|e| ApiError::internal(viewer, e))?;

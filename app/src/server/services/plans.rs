@@ -109,7 +109,9 @@ pub async fn submit(
     for _ in 0..3 {
         match try_submit(state, viewer, borrower, account_id, key, &hash, raw, &policy).await {
             Ok(Attempt::Done(result)) => return result,
-            Ok(Attempt::LostRace) => continue,
+            // The winner's writes may wait in the writer's open batch: once they are committed,
+            // the next attempt reads them.
+            Ok(Attempt::LostRace) => state.db.settle().await.map_err(|e| viewer.internal(e))?,
             Err(e) => return Err(viewer.internal(e)),
         }
     }
