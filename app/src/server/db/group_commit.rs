@@ -25,6 +25,10 @@ const MAX_OPEN: Duration = Duration::from_millis(20);
 /// stranded (the writer it was handed to left the queue) and commits it itself.
 const STRANDED_AFTER: Duration = Duration::from_millis(50);
 
+/// How long a write transaction waits for the writer before giving up (as long as for a
+/// pooled connection).
+const WAIT_FOR_WRITER: Duration = Duration::from_secs(10);
+
 /// What a batch's members learn when it ends: `None` while it is open.
 type Outcome = Option<Result<(), Arc<str>>>;
 
@@ -77,12 +81,19 @@ impl GroupWriter {
         })
     }
 
+    /// Takes the writer in turn, counted as queued meanwhile (so a member finishing hands the
+    /// open batch on instead of committing it). Gives up after as long as a pooled connection
+    /// would: a writer that never comes back must not hang requests forever.
+    async fn wait_for_writer(&self) -> Result<OwnedMutexGuard<State>, sqlx::Error> {
+        let _queued = Queued::enter(&self.queued);
+        tokio::time::timeout(WAIT_FOR_WRITER, self.state.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
+
     /// Joins the open batch (opening one when there is none) in a savepoint of its own.
     pub(crate) async fn begin(self: &Arc<Self>) -> Result<Member, sqlx::Error> {
-        let guard = {
-            let _queued = Queued::enter(&self.queued);
-            self.state.clone().lock_owned().await
-        };
+        let guard = self.wait_for_writer().await?;
         let mut held = Held {
             guard: Some(guard),
             writer: Arc::clone(self),
@@ -100,11 +111,7 @@ impl GroupWriter {
 
     /// Commits the open batch, if any, without waiting for it to fill.
     pub(crate) async fn settle(self: &Arc<Self>) -> Result<(), sqlx::Error> {
-        let state = {
-            // Counted as queued, so a member finishing meanwhile hands the batch over to us.
-            let _queued = Queued::enter(&self.queued);
-            self.state.clone().lock_owned().await
-        };
+        let state = self.wait_for_writer().await?;
         end_batch(state).await
     }
 
