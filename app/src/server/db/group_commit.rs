@@ -130,7 +130,7 @@ impl GroupWriter {
                 }
                 Ok(Err(_)) => return Err(batch_failed("the writer stopped before the batch ended")),
                 Err(_) => {
-                    let state = self.state.clone().lock_owned().await;
+                    let state = self.wait_for_writer().await?;
                     if state.batch.as_ref().is_some_and(|b| b.id == id) {
                         // Nobody carried the batch on: end it here (its outcome reaches us
                         // through the channel like any other member).
@@ -335,9 +335,7 @@ impl Member {
         drop(held);
         writer.outcome_of(id, outcome).await
     }
-}
 
-impl Member {
     /// Rolls back to this member's savepoint, leaving the batch to the others.
     pub(crate) async fn rollback(mut self) -> Result<(), sqlx::Error> {
         let mut held = self.held.take().expect("held until it ends");
