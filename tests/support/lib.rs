@@ -17,10 +17,12 @@ pub use databases::{fresh_database, postgres_admin_url, Backend};
 pub use seed::{clone_accounts, clone_borrowers};
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    // Cargo names this clone's package directory at run time too. The one compiled in may be
+    // another clone's: clones sharing one CARGO_TARGET_DIR reuse each other's test builds.
+    let package = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    package.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 fn target_dir() -> PathBuf {
