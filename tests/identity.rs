@@ -207,19 +207,8 @@ async fn a_burst_of_simultaneous_guesses_gets_no_more_tries_than_the_limit() {
     let failed = answers.iter().filter(|to| to.contains("error=failed")).count();
     let locked = answers.iter().filter(|to| to.contains("error=locked")).count();
     assert_eq!(failed + locked, 20, "{answers:?}");
-    // Five wrong passwords were checked at most; every other guess was refused unchecked.
-    let checked = passwords_checked(&app).await;
-    assert!(
-        (1..=5).contains(&checked),
-        "{checked} passwords were checked: {answers:?}"
-    );
-    // Racing attempts that found the limit taken stood back, so the burst may have used fewer
-    // than the five tries: the rest remain, and not one more.
-    for n in checked..5 {
-        let to = sign_in_attempt(&app, BORROWER_A.0, &format!("later guess {n}")).await;
-        assert!(to.contains("error=failed") || to.contains("error=locked"), "{to}");
-    }
-    assert_eq!(passwords_checked(&app).await, 5);
+    // Exactly five wrong passwords were checked; every other guess was refused unchecked.
+    assert_eq!(passwords_checked(&app).await, 5, "{answers:?}");
     assert!(sign_in_attempt(&app, BORROWER_A.0, BORROWER_A.1)
         .await
         .contains("error=locked"));

@@ -14,8 +14,16 @@ fn today() -> NaiveDate {
 }
 
 async fn open(backend: Backend) -> Option<Db> {
+    open_with(backend, 4).await
+}
+
+async fn open_with(backend: Backend, max_connections: u32) -> Option<Db> {
     let url = fresh_database(backend).await?;
-    Some(Db::open(&url, 4).await.unwrap_or_else(|e| panic!("open {url}: {e}")))
+    Some(
+        Db::open(&url, max_connections)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}")),
+    )
 }
 
 async fn run_suite(backend: Backend) {
@@ -154,7 +162,8 @@ async fn run_suite(backend: Backend) {
 async fn identity_suite(backend: Backend) {
     use app::server::auth::throttle::{self, Attempt, Door, LockedBy, ThrottleSettings};
     use app::server::store::first_access;
-    let Some(db) = open(backend).await else {
+    // Connections enough for a burst of attempts to run side by side.
+    let Some(db) = open_with(backend, 20).await else {
         return;
     };
     demo::seed_if_empty(&db, today()).await.expect("seed");
@@ -256,6 +265,22 @@ async fn identity_suite(backend: Backend) {
         .await
         .expect("admit");
     assert_eq!(refused.err().map(|l| l.by), Some(LockedBy::Address));
+    // A burst of simultaneous attempts on one account lets exactly its limit through, however
+    // they interleave: each counts the reservations of those before it.
+    let burst_attempt = Attempt {
+        door: Door::SignIn,
+        account: "user:5",
+        address: "192.0.2.8",
+    };
+    let burst = (0..20).map(|_| throttle::admit(&db, &settings, &burst_attempt));
+    let admitted = futures::future::join_all(burst)
+        .await
+        .into_iter()
+        .map(|answer| answer.expect("admit"))
+        .filter(Result::is_ok)
+        .count();
+    assert_eq!(admitted, 3, "exactly the account's limit of attempts goes through");
+    assert_eq!(failures("user:5").await, 3);
     // The other door keeps its own counters.
     let first_access_attempt = Attempt {
         door: Door::FirstAccess,
@@ -281,12 +306,12 @@ async fn fail(
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn identity_store_passes_on_sqlite() {
     identity_suite(Backend::Sqlite).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn identity_store_passes_on_postgres() {
     identity_suite(Backend::Postgres).await;
 }

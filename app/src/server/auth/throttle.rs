@@ -26,6 +26,15 @@ impl Default for ThrottleSettings {
     }
 }
 
+impl ThrottleSettings {
+    fn limit(&self, by: LockedBy) -> u32 {
+        match by {
+            LockedBy::Account => self.per_account,
+            LockedBy::Address => self.per_address,
+        }
+    }
+}
+
 /// Which door is being knocked on: each has its own counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Door {
@@ -89,10 +98,7 @@ pub async fn check(db: &Db, settings: &ThrottleSettings, attempt: &Attempt<'_>) 
     let window = settings.window.as_millis() as i64;
     let mut lock: Option<Lock> = None;
     for (scope, key, by) in attempt.scopes() {
-        let limit = match by {
-            LockedBy::Account => settings.per_account,
-            LockedBy::Address => settings.per_address,
-        };
+        let limit = settings.limit(by);
         if let Some(until) = auth_failures::locked_until(db, scope, key, limit, window, now).await? {
             let minutes = minutes_until(until, now);
             if lock.is_none_or(|l| l.minutes < minutes) {
@@ -117,33 +123,27 @@ pub async fn admit(
     settings: &ThrottleSettings,
     attempt: &Attempt<'_>,
 ) -> Result<Result<Admission, Lock>, sqlx::Error> {
+    // A locked key is refused on a read, keeping a locked-out guesser off the writer.
     if let Some(lock) = check(db, settings, attempt).await? {
         return Ok(Err(lock));
     }
-    let now = now_ms();
+    let scopes = attempt.scopes();
+    let keys = scopes.map(|(scope, key, by)| auth_failures::Limited {
+        scope,
+        key,
+        limit: settings.limit(by),
+    });
     let window = settings.window.as_millis() as i64;
-    let keys = attempt.scopes().map(|(scope, key, _)| (scope, key));
-    let reserved = auth_failures::record(db, &keys, now, window).await?;
-    // Counted after our own rows are committed: of several racing attempts, the last to
-    // count sees every earlier one, so no more than the limit get through.
-    let mut over = None;
-    for (scope, key, by) in attempt.scopes() {
-        let limit = match by {
-            LockedBy::Account => settings.per_account,
-            LockedBy::Address => settings.per_address,
-        };
-        if auth_failures::count_since(db, scope, key, now - window).await? > i64::from(limit) {
-            over = Some(by);
+    match auth_failures::reserve(db, &keys, now_ms(), window).await? {
+        Ok(reserved) => Ok(Ok(Admission { reserved })),
+        Err(over) => {
+            // Attempts still in flight fill the limit and may yet succeed: no lock is recorded
+            // until they fail, so this one is asked to wait the shortest while.
+            let by = scopes[over].2;
+            let lock = check(db, settings, attempt).await?;
+            Ok(Err(lock.unwrap_or(Lock { by, minutes: 1 })))
         }
     }
-    let Some(by) = over else {
-        return Ok(Ok(Admission { reserved }));
-    };
-    let mut tx = db.begin_write().await?;
-    auth_failures::forget(&mut tx, &reserved, None).await?;
-    tx.commit().await?;
-    let lock = check(db, settings, attempt).await?;
-    Ok(Err(lock.unwrap_or(Lock { by, minutes: 1 })))
 }
 
 impl Admission {
