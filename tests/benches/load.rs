@@ -561,7 +561,14 @@ async fn measure_mixed(table: &mut Vec<Figure>, goals: &mut Vec<String>) {
     let mixed = attack(&app.base_url, 32, MIXED, scenario("mixed", transaction!(journey))).await;
     let mixed_errors = errors("mixed flow", &mixed);
     let peak = peak_memory_kib(app.pid()).unwrap_or_default();
-    for request in ["sign-in", "page: overview", "page: account", "page: plan", "submission"] {
+    for request in [
+        "sign-in",
+        "page: overview",
+        "page: account",
+        "page: plan",
+        "page: plans",
+        "submission",
+    ] {
         table.push(figure(&format!("mixed flow, 32 users: {request}"), &mixed, request));
     }
     goals.push(format!(
