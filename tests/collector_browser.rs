@@ -188,6 +188,10 @@ async fn a_collector_approves_rejects_and_counter_offers_and_borrowers_see_each_
     wait_css(&b, "#counter-offer-card").await;
     assert_accessible(&b, "counter-offer").await;
     b.screenshot("counter-offer-phone").await;
+    // Decided already: why it went to review is told as history, not as what comes next.
+    let main = b.text("main").await;
+    assert!(main.contains("went to a collector for review because of"), "{main}");
+    assert!(!main.contains("will review this plan"), "{main}");
     click(&b, "#accept-offer").await;
     wait_css(&b, "#agreement-reference").await;
     assert!(b.text("main").await.contains("counter-offer accepted"));

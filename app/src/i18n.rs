@@ -128,6 +128,7 @@ texts! {
     FixThese => "Please change the following:", "请修改以下内容：";
     WillBeAccepted => "This plan is within our rules: it will be accepted as soon as you submit it.", "该计划符合规则，提交后将立即生效。";
     WillBeReviewed => "A collector will review this plan because of", "该计划需要催收员审核，原因是";
+    WasSentForReview => "This plan went to a collector for review because of", "该计划曾提交催收员审核，原因是";
     Total => "Total", "合计";
     DueDate => "Due date", "到期日";
     AmountCol => "Amount", "金额";

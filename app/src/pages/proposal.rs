@@ -41,7 +41,13 @@ fn ProposalDetail(p: ProposalView, locale: Locale) -> impl IntoView {
             .iter()
             .map(|r| view! { <li>{wording::review_reason(r, locale)}</li> })
             .collect_view();
-        view! { <p class="muted">{T::WillBeReviewed.get(locale)} {wording::colon(locale)}</p><ul>{items}</ul> }
+        // Once decided, the reasons are history: they say why it went to review, not what is next.
+        let why = if p.status == ProposalStatus::Pending {
+            T::WillBeReviewed
+        } else {
+            T::WasSentForReview
+        };
+        view! { <p class="muted">{why.get(locale)} {wording::colon(locale)}</p><ul>{items}</ul> }
     });
     let agreement = p.agreement_reference.clone().map(|reference| {
         view! { <a class="button primary" href=format!("/agreements/{reference}")>{T::SeeAgreement.get(locale)}</a> }
