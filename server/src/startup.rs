@@ -9,6 +9,7 @@ use app::server::auth::throttle::ThrottleSettings;
 use app::server::clock::{parse_zone, LenderClock};
 use app::server::db::Db;
 use app::server::policy_cache::PolicyCache;
+use app::server::state::AppParts;
 use app::server::store::policies;
 use app::server::{demo, AppState};
 use axum::{Extension, Router};
@@ -58,7 +59,7 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
         per_address: args.attempts_per_address.max(1),
         window: Duration::from_secs(args.lockout_minutes.max(1) * 60),
     };
-    Ok(AppState {
+    Ok(AppState::new(AppParts {
         db,
         policies: PolicyCache::default(),
         clock: LenderClock {
@@ -68,7 +69,7 @@ pub async fn build_state(args: &ServeArgs, addr: SocketAddr) -> Result<AppState,
         sessions,
         throttle,
         demo: args.demo,
-    })
+    }))
 }
 
 /// The policy versions live in the database; the file (or the built-in default) only seeds an
