@@ -60,20 +60,19 @@ pub fn site_root() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target/site"))
 }
 
-/// A fresh folder under the target directory, removed by nobody (inspect it after a failure).
+/// A fresh folder under the target directory, kept for a day (inspect it after a failure;
+/// `scripts/test` prunes older ones).
 pub fn scratch_dir(tag: &str) -> PathBuf {
     static N: AtomicU32 = AtomicU32::new(0);
     // The target dir outlives test runs and process ids come round again (every 32,768 on a
-    // busy machine): the time makes the name new, and whatever an earlier holder of the name
-    // left is removed, so no test opens another run's database (a reused one, already holding
-    // plans and audit entries, failed tests at random).
+    // busy machine): the time keeps a name from ever being another run's, whose database,
+    // already holding plans and audit entries, failed tests at random.
     let dir = target_dir().join("test-scratch").join(format!(
         "{tag}-{}-{}-{}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed),
         chrono::Utc::now().timestamp_micros()
     ));
-    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
 }

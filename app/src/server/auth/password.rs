@@ -1,10 +1,9 @@
 //! Passwords: argon2id with OWASP parameters, hashed off the async threads and bounded so a
 //! burst of sign-ins cannot starve the server of memory or CPU.
 
+use std::cell::RefCell;
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
-
-use std::cell::RefCell;
 
 use argon2::password_hash::{rand_core::OsRng, Output, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
