@@ -3,6 +3,7 @@
 //! accept (`$n` placeholders, `RETURNING`, `ON CONFLICT`), and run through sqlx's `Any` driver.
 
 mod group_commit;
+mod readers;
 
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use group_commit::{GroupWriter, Member};
+pub use readers::ReadConnection;
+use readers::Readers;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -24,6 +27,9 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
+    /// The hot reads' own connections (`read`); `None` for an in-memory database, which lives
+    /// in the pool's one connection.
+    readers: Option<Arc<Readers>>,
     writer: Writer,
     pub backend: Backend,
 }
@@ -118,7 +124,7 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// A pooled connection idle longer than this is pinged before it is handed out.
-const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
+pub(crate) const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
 
 /// How a URL is to be opened, decided before any I/O.
 enum Target {
@@ -211,10 +217,20 @@ impl Db {
             Target::Postgres(u) => (u.clone(), Backend::Postgres),
         };
         let in_memory = matches!(target, Target::SqliteMemory);
-        let pool = Self::pool_options(backend, in_memory, max_connections)
+        // The connection budget is shared: a quarter (at most four) for the hot reads, the rest
+        // for the pool every other query uses.
+        let readers_size = (max_connections / 4).clamp(1, 4);
+        let pool_size = max_connections.saturating_sub(readers_size).max(1);
+        let pool = Self::pool_options(backend, in_memory, pool_size)
             .connect(&connect_url)
             .await
             .map_err(|e| open_error(&target, url, e))?;
+        let readers = if in_memory {
+            None
+        } else {
+            let readers = Readers::new(&connect_url, backend, readers_size).map_err(|e| open_error(&target, url, e))?;
+            Some(Arc::new(readers))
+        };
         let writer = match target {
             Target::SqliteFile(_) => Writer::Grouped(GroupWriter::new(
                 Self::pool_options(backend, in_memory, 1)
@@ -224,7 +240,12 @@ impl Db {
             )),
             Target::SqliteMemory | Target::Postgres(_) => Writer::Pooled(pool.clone()),
         };
-        let db = Db { pool, writer, backend };
+        let db = Db {
+            pool,
+            readers,
+            writer,
+            backend,
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -257,18 +278,16 @@ impl Db {
                     Ok(true)
                 })
             })
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
+            .after_connect(move |conn, _meta| Box::pin(prepare_connection(conn, backend)))
+    }
+
+    /// A connection for a request's reads, put back with `done` once they succeeded: unlike a
+    /// pooled one, without a liveness round trip.
+    pub async fn read(&self) -> Result<ReadConnection<'_>, sqlx::Error> {
+        match &self.readers {
+            Some(readers) => readers.take().await,
+            None => Ok(ReadConnection::pooled(self.pool.acquire().await?)),
+        }
     }
 
     async fn migrate(&self) -> Result<(), DbOpenError> {
@@ -321,6 +340,18 @@ impl Db {
         let probe = sqlx::query("SELECT 1").execute(&self.pool);
         matches!(tokio::time::timeout(Duration::from_secs(2), probe).await, Ok(Ok(_)))
     }
+}
+
+/// Settings every new connection gets before its first use.
+async fn prepare_connection(conn: &mut AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
+    if backend == Backend::Sqlite {
+        conn.execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Milliseconds since the Unix epoch: how instants are stored on both backends.

@@ -83,14 +83,16 @@ pub struct Resolved {
 /// The user behind a cookie token, if the session is alive; a dead one is deleted.
 pub async fn resolve(db: &Db, token: &str, settings: &SessionSettings) -> Result<Option<Resolved>, sqlx::Error> {
     let token_hash = hash_token(token);
+    let mut conn = db.read().await?;
     let row = sqlx::query(&format!(
         "SELECT s.last_seen_at, s.expires_at, u.id, u.role, u.full_name, ({}) AS policy_in_force \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         policies::CURRENT_ID
     ))
     .bind(&token_hash)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
+    conn.done();
     let Some(row) = row else { return Ok(None) };
     let now = now_ms();
     let last_seen: i64 = row.try_get("last_seen_at")?;

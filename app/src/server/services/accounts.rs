@@ -53,13 +53,13 @@ pub async fn all_details(
 ) -> Result<Vec<AccountDetail>, AppError> {
     let zone = state.clock.zone;
     let internal = |e| viewer.internal(e);
-    // One connection for the four reads: each trip through the pool costs a hand-off and a
-    // liveness ping on release, as much as a query itself.
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    // One connection for the four reads, put back without the pool's liveness round trip.
+    let mut conn = state.db.read().await.map_err(internal)?;
     let rows = accounts::for_borrower(&mut *conn, borrower.id)
         .await
         .map_err(internal)?;
     if rows.is_empty() {
+        conn.done();
         return Ok(Vec::new());
     }
     let proposals = proposals::for_borrower(&mut *conn, borrower.id)
@@ -71,7 +71,7 @@ pub async fn all_details(
     let mut hardship = hardship::latest_per_account(&mut *conn, borrower.id, zone)
         .await
         .map_err(internal)?;
-    drop(conn);
+    conn.done();
     let policy = state.policy(viewer).await?;
     Ok(rows
         .into_iter()
@@ -130,7 +130,7 @@ pub(crate) async fn summarize(state: &AppState, viewer: &Viewer, row: AccountRow
 }
 
 /// One account's overview card and the plan history (newest first) it was drawn from, read on
-/// one pooled connection.
+/// one connection.
 pub(crate) async fn summary_with_history(
     state: &AppState,
     viewer: &Viewer,
@@ -138,11 +138,11 @@ pub(crate) async fn summary_with_history(
 ) -> Result<(AccountSummary, Vec<PlanHistoryItem>), AppError> {
     let zone = state.clock.zone;
     let internal = |e| viewer.internal(e);
-    let mut conn = state.db.pool.acquire().await.map_err(internal)?;
+    let mut conn = state.db.read().await.map_err(internal)?;
     let proposals = proposals::for_account(&mut *conn, row.id).await.map_err(internal)?;
     let agreements = agreements::for_account(&mut *conn, row.id).await.map_err(internal)?;
     let hardship = hardship::latest(&mut *conn, row.id, zone).await.map_err(internal)?;
-    drop(conn);
+    conn.done();
     let history = history_of(proposals.iter(), agreements.iter(), zone);
     let policy = state.policy(viewer).await?;
     Ok((summary_of(state, &policy, row, &history, hardship), history))

@@ -176,7 +176,9 @@ async fn try_submit(
     policy: &crate::domain::policy::PlanPolicy,
 ) -> Result<Attempt, sqlx::Error> {
     let pool = &state.db.pool;
-    let facts = accounts::submission_facts(pool, account_id, borrower.id, key).await?;
+    let mut conn = state.db.read().await?;
+    let facts = accounts::submission_facts(&mut *conn, account_id, borrower.id, key).await?;
+    conn.done();
     if facts.key_used {
         if let Some(answer) = replay(pool, borrower, key, hash).await? {
             return Ok(Attempt::Done(answer));

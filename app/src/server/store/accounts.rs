@@ -92,12 +92,15 @@ pub struct SubmissionFacts {
     pub pending_proposal: Option<i64>,
 }
 
-pub async fn submission_facts(
-    pool: &sqlx::AnyPool,
+pub async fn submission_facts<'c, E>(
+    executor: E,
     account_id: i64,
     borrower_id: i64,
     key: &str,
-) -> Result<SubmissionFacts, sqlx::Error> {
+) -> Result<SubmissionFacts, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS}, \
          (SELECT p.id FROM proposals p WHERE p.borrower_id = $2 AND p.idempotency_key = $3) AS used_by, \
@@ -108,7 +111,7 @@ pub async fn submission_facts(
     .bind(account_id)
     .bind(borrower_id)
     .bind(key)
-    .fetch_one(pool)
+    .fetch_one(executor)
     .await?;
     let owned = row.try_get::<Option<i64>, _>("id")?.is_some();
     Ok(SubmissionFacts {
