@@ -217,9 +217,14 @@ impl Db {
             Target::Postgres(u) => (u.clone(), Backend::Postgres),
         };
         let in_memory = matches!(target, Target::SqliteMemory);
-        // The connection budget is shared: a quarter (at most four) for the hot reads, the rest
-        // for the pool every other query uses.
-        let readers_size = (max_connections / 4).clamp(1, 4);
+        // The connection budget is shared between the hot reads and the pool every other query
+        // uses. A SQLite read is work for a thread of this process, so a few connections keep
+        // the cores busy (more only add thread switches); a PostgreSQL read is mostly a wait
+        // for the database, so half the budget overlaps those waits.
+        let readers_size = match backend {
+            Backend::Sqlite => (max_connections / 4).clamp(1, 4),
+            Backend::Postgres => (max_connections / 2).max(1),
+        };
         let pool_size = max_connections.saturating_sub(readers_size).max(1);
         let pool = Self::pool_options(backend, in_memory, pool_size)
             .connect(&connect_url)
