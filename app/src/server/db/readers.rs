@@ -20,6 +20,9 @@ use super::{prepare_connection, Backend, IDLE_BEFORE_PING};
 /// Connections are replaced after this long, as the pool's are (a server restart, a failover
 /// or a changed setting reaches every connection in time).
 const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+/// A connection left unused this long is closed when the next one is put back, as the pool
+/// closes its idle ones: after a busy hour a quiet server keeps only what it uses.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 /// How long a read waits for a free connection before it fails.
 const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(10);
 
@@ -29,6 +32,7 @@ pub(crate) struct Readers {
     /// Most recently used last: that one is handed out first, warm in every cache.
     shelf: Mutex<Vec<Shelved>>,
     permits: Semaphore,
+    idle_timeout: Duration,
 }
 
 struct Shelved {
@@ -52,6 +56,7 @@ impl Readers {
             backend,
             shelf: Mutex::new(Vec::new()),
             permits: Semaphore::new(size.max(1) as usize),
+            idle_timeout: IDLE_TIMEOUT,
         })
     }
 
@@ -132,7 +137,17 @@ impl ReadConnection<'_> {
                 opened,
                 since: Instant::now(),
             };
-            readers.shelf.lock().unwrap_or_else(|e| e.into_inner()).push(shelved);
+            let mut shelf = readers.shelf.lock().unwrap_or_else(|e| e.into_inner());
+            // Put back in turn and taken from the top, the shelf is ordered by time put back:
+            // the longest unused are at the bottom.
+            let expired = shelf
+                .iter()
+                .take_while(|s| s.since.elapsed() >= readers.idle_timeout)
+                .count();
+            for unused in shelf.drain(..expired) {
+                close(unused.conn);
+            }
+            shelf.push(shelved);
         }
     }
 }
@@ -169,6 +184,7 @@ impl DerefMut for ReadConnection<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::server::db::Db;
 
     /// A TEMP table lives in one connection only: whether it is still there tells whether the
@@ -212,6 +228,25 @@ mod tests {
             .await
             .is_ok();
         assert!(!found, "a connection dropped without `done` is closed, not reused");
+    }
+
+    #[tokio::test]
+    async fn connections_left_unused_too_long_are_closed_when_another_is_put_back() {
+        let url = scratch_file("idle");
+        Db::open(&url, 4).await.expect("create and migrate");
+        let path = url.trim_start_matches("sqlite:");
+        let mut readers = Readers::new(&format!("sqlite://{path}?mode=rwc"), Backend::Sqlite, 2).expect("readers");
+        readers.idle_timeout = Duration::ZERO;
+        let first = readers.take().await.expect("a connection");
+        let second = readers.take().await.expect("another");
+        first.done();
+        assert_eq!(readers.shelf.lock().unwrap().len(), 1);
+        second.done();
+        assert_eq!(
+            readers.shelf.lock().unwrap().len(),
+            1,
+            "the one put back first was unused too long: closed"
+        );
     }
 
     #[tokio::test]
