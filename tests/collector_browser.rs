@@ -74,39 +74,38 @@ async fn type_into(browser: &Browser, id: &str, text: &str) {
     field.send_keys(text).await.expect("type");
 }
 
-/// Waits until the queue shows exactly `count` plans.
-async fn wait_rows(browser: &Browser, count: usize) {
+/// Reads the page every 100 ms until `done` holds for what `read` saw; after 20 s, fails
+/// showing `what` was awaited and the last reading.
+async fn wait_until<T: std::fmt::Debug>(what: &str, read: impl AsyncFn() -> T, done: impl Fn(&T) -> bool) {
     let start = std::time::Instant::now();
     loop {
-        let rows = browser
-            .client
-            .find_all(Locator::Css("tr[data-proposal]"))
-            .await
-            .map_or(0, |rows| rows.len());
-        if rows == count {
+        let seen = read().await;
+        if done(&seen) {
             return;
         }
         assert!(
             start.elapsed() < Duration::from_secs(20),
-            "the queue shows {rows} plans, never {count}"
+            "never {what}; last seen: {seen:?}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
+/// Waits until the queue shows exactly `count` plans.
+async fn wait_rows(browser: &Browser, count: usize) {
+    let rows = async || {
+        browser
+            .client
+            .find_all(Locator::Css("tr[data-proposal]"))
+            .await
+            .map_or(0, |rows| rows.len())
+    };
+    wait_until(&format!("{count} plans in the queue"), rows, |n| *n == count).await;
+}
+
 async fn wait_text(browser: &Browser, css: &str, wanted: &str) {
-    let start = std::time::Instant::now();
-    loop {
-        let text = browser.text(css).await;
-        if text.contains(wanted) {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{css} never said {wanted:?}: {text}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let what = format!("{css} saying {wanted:?}");
+    wait_until(&what, async || browser.text(css).await, |text| text.contains(wanted)).await;
 }
 
 async fn assert_accessible(browser: &Browser, page: &str) {
