@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use serde_json::{json, Value};
-use tests::browser::{Browser, DESKTOP, PHONE};
+use tests::browser::{wait_until, Browser, DESKTOP, PHONE};
 use tests::{submit_plan, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR};
 
 async fn submit(app: &TestApp, login: (&str, &str), account: i64, key: &str, plan: Value) -> i64 {
@@ -74,23 +74,6 @@ async fn type_into(browser: &Browser, id: &str, text: &str) {
     field.send_keys(text).await.expect("type");
 }
 
-/// Reads the page every 100 ms until `done` holds for what `read` saw; after 20 s, fails
-/// showing `what` was awaited and the last reading.
-async fn wait_until<T: std::fmt::Debug>(what: &str, read: impl AsyncFn() -> T, done: impl Fn(&T) -> bool) {
-    let start = std::time::Instant::now();
-    loop {
-        let seen = read().await;
-        if done(&seen) {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "never {what}; last seen: {seen:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Waits until the queue shows exactly `count` plans.
 async fn wait_rows(browser: &Browser, count: usize) {
     let rows = async || {
@@ -101,11 +84,6 @@ async fn wait_rows(browser: &Browser, count: usize) {
             .map_or(0, |rows| rows.len())
     };
     wait_until(&format!("{count} plans in the queue"), rows, |n| *n == count).await;
-}
-
-async fn wait_text(browser: &Browser, css: &str, wanted: &str) {
-    let what = format!("{css} saying {wanted:?}");
-    wait_until(&what, async || browser.text(css).await, |text| text.contains(wanted)).await;
 }
 
 async fn assert_accessible(browser: &Browser, page: &str) {
@@ -234,10 +212,10 @@ async fn the_counter_offer_preview_follows_what_the_collector_types_on_a_phone()
         .await
         .expect("field");
     assert_eq!(installments.prop("value").await.expect("value").as_deref(), Some("20"));
-    wait_text(&collector, "#counter-verdict", "pass every rule").await;
+    collector.wait_text("#counter-verdict", "pass every rule").await;
     // Too many installments for the late stage: named at once, no schedule.
     type_into(&collector, "counter-installments", "30").await;
-    wait_text(&collector, "#counter-verdict", "at most 24 installments").await;
+    collector.wait_text("#counter-verdict", "at most 24 installments").await;
     assert!(collector.text("#counter-schedule").await.is_empty());
     // Twelve monthly payments after ¥5,000 down.
     type_into(&collector, "counter-installments", "12").await;
@@ -250,7 +228,7 @@ async fn the_counter_offer_preview_follows_what_the_collector_types_on_a_phone()
         .select_by_value("monthly")
         .await
         .expect("choose monthly");
-    wait_text(&collector, "#counter-verdict", "pass every rule").await;
+    collector.wait_text("#counter-verdict", "pass every rule").await;
     let rows = collector
         .client
         .find_all(Locator::Css("#counter-schedule tbody tr"))
@@ -317,12 +295,12 @@ async fn a_supervisor_fixes_a_refused_policy_field_publishes_and_searches_the_au
     click(&supervisor, "#policy-publish").await;
     wait_css(&supervisor, "#policy-error").await;
     // Refused: the field says why, and what was typed is still there.
-    wait_text(
-        &supervisor,
-        "#err-policy-early-auto_max_installments",
-        "most installments of any plan (26)",
-    )
-    .await;
+    supervisor
+        .wait_text(
+            "#err-policy-early-auto_max_installments",
+            "most installments of any plan (26)",
+        )
+        .await;
     let typed = supervisor
         .client
         .find(Locator::Id("policy-early-auto_max_installments"))
@@ -349,7 +327,7 @@ async fn a_supervisor_fixes_a_refused_policy_field_publishes_and_searches_the_au
     type_into(&supervisor, "audit-action", "policy.").await;
     click(&supervisor, "#audit-search").await;
     // The unfiltered table is already on the page: wait for the searched one to replace it.
-    wait_text(&supervisor, "#audit-table", "policy.published").await;
+    supervisor.wait_text("#audit-table", "policy.published").await;
     assert_accessible(&supervisor, "audit search").await;
     supervisor.screenshot("audit-search-phone").await;
     supervisor.close().await;

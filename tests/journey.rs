@@ -77,26 +77,6 @@ async fn wait_for(browser: &Browser, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
 }
 
-/// Waits until the element `css` contains `text`.
-async fn wait_for_text(browser: &Browser, css: &str, text: &str) {
-    let start = std::time::Instant::now();
-    loop {
-        // The element may not exist yet, or belong to the page being left.
-        let now = match browser.client.find(Locator::Css(css)).await {
-            Ok(element) => element.prop("textContent").await.ok().flatten().unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if now.contains(text) {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{css} never said {text:?}: {now}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 async fn replace_text(element: &Element, text: &str) {
     element.clear().await.expect("clear");
     element.send_keys(text).await.expect("type");
@@ -143,7 +123,7 @@ async fn counter_offer(app: &TestApp, id: i64, note: &str) {
 /// Sends the plan at the current URL's builder through review and submission.
 async fn review_and_submit(browser: &Browser, words: &Words) {
     click(browser, ".plan-form button.primary").await;
-    wait_for_text(browser, "#preview-title", words.review_heading).await;
+    browser.wait_text("#preview-title", words.review_heading).await;
     assert_accessible(browser, "plan review step", words).await;
     screenshot(browser, "plan-review", words).await;
     click(browser, ".plan-form button.primary").await;
@@ -166,7 +146,7 @@ async fn journey(words: &Words) {
 
     // The account page explains the stage and what comes next.
     visit(&browser, &app, "/accounts/1").await;
-    wait_for_text(&browser, "main", words.stage_heading).await;
+    browser.wait_text("main", words.stage_heading).await;
     screenshot(&browser, "account", words).await;
     assert_accessible(&browser, "account", words).await;
 
@@ -220,9 +200,9 @@ async fn journey(words: &Words) {
     click(&browser, ".suggestions li:first-child button").await;
     click(&browser, "input[name=frequency][value=weekly]").await;
     replace_text(&find(&browser, "#installments").await, "20").await;
-    wait_for_text(&browser, ".verdict-review", words.needs_review_because).await;
+    browser.wait_text(".verdict-review", words.needs_review_because).await;
     review_and_submit(&browser, words).await;
-    wait_for_text(&browser, ".status-line", words.pending_status).await;
+    browser.wait_text(".status-line", words.pending_status).await;
     let url = browser.client.current_url().await.expect("url");
     let pending: i64 = url
         .path()
@@ -235,11 +215,11 @@ async fn journey(words: &Words) {
     // A counter-offer, declined: the account is free for a new plan.
     counter_offer(&app, pending, "Six monthly payments. 每月还款，共六期。").await;
     visit(&browser, &app, &format!("/proposals/{pending}")).await;
-    wait_for_text(&browser, "#counter-offer-card", "每月还款，共六期。").await;
+    browser.wait_text("#counter-offer-card", "每月还款，共六期。").await;
     assert_accessible(&browser, "counter-offer", words).await;
     screenshot(&browser, "counter-offer", words).await;
     click(&browser, "#decline-offer").await;
-    wait_for_text(&browser, "#offer-state", words.declined).await;
+    browser.wait_text("#offer-state", words.declined).await;
     assert_accessible(&browser, "declined counter-offer", words).await;
 
     // Another pending plan and another counter-offer, accepted: the agreement is recorded.
@@ -255,7 +235,7 @@ async fn journey(words: &Words) {
     wait_for(&browser, "#counter-offer-card").await;
     click(&browser, "#accept-offer").await;
     wait_for(&browser, "#agreement-reference").await;
-    wait_for_text(&browser, "main", words.accepted_origin).await;
+    browser.wait_text("main", words.accepted_origin).await;
     screenshot(&browser, "agreement-from-counter-offer", words).await;
     assert_accessible(&browser, "agreement from a counter-offer", words).await;
     browser.close().await;

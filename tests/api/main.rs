@@ -7,8 +7,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tests::schema::{dangling_refs, violations};
 use tests::{
-    bare_client, on_both_backends, run_server_command, scratch_dir, sign_in_token, submit_plan, TestApp, BORROWER_A,
-    FIRST_ACCESS, TODAY,
+    bare_client, fresh_database, on_both_backends, run_server_command, scratch_dir, sign_in_token, submit_plan,
+    Backend, TestApp, BORROWER_A, FIRST_ACCESS, TODAY,
 };
 
 const ALL_SCOPES: &str = "accounts:write,payments:write,agreements:read,proposals:read";

@@ -192,3 +192,32 @@ CSV-0003,Jinhai Bank,CNY,1
     let (ok, _, stderr) = run_server_command(&["import", "accounts", &short, "--database-url", &app.database_url], "");
     assert!(!ok && stderr.contains("lacks the column"), "{stderr}");
 }
+
+/// More payments to one agreement at once than the server has pooled connections: each one
+/// holding a connection and the agreement's row lock finishes without waiting for a second
+/// connection, so none stalls behind the others (they used to wait out the pool's timeout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_concurrent_payments_than_pooled_connections_all_succeed_on_postgres() {
+    let Some(url) = fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    // Four connections: two pooled for writes, two for the hot reads.
+    let app = TestApp::spawn_with(&url, &["--db-connections", "4"]).await;
+    let key = create_key(&app, "jinhai-crowd", "payments:write");
+    let reference = agreement(&app, LI_WEI_ACCOUNT, "6", "2026-12-10").await;
+    let bodies: Vec<Value> = (1..=12)
+        .map(|n| payment(&format!("PAY-CROWD-{n}"), &reference, 1_000))
+        .collect();
+    let started = std::time::Instant::now();
+    let answers = futures::future::join_all(bodies.iter().map(|body| pay(&app, &key, body))).await;
+    for answer in &answers {
+        assert_eq!(answer.status, 201, "{}", answer.text);
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "twelve payments took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM payments").await, 12);
+    assert_eq!(paid_in_total(&app).await, 12_000);
+}

@@ -24,6 +24,23 @@ impl Drop for Browser {
     }
 }
 
+/// Reads the page every 100 ms until `done` holds for what `read` saw; after 20 s, fails
+/// showing `what` was awaited and the last reading.
+pub async fn wait_until<T: std::fmt::Debug>(what: &str, read: impl AsyncFn() -> T, done: impl Fn(&T) -> bool) {
+    let start = std::time::Instant::now();
+    loop {
+        let seen = read().await;
+        if done(&seen) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "never {what}; last seen: {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -109,15 +126,25 @@ impl Browser {
 
     /// The text content of the first match, whether or not it is currently visible.
     pub async fn text(&self, css: &str) -> String {
-        let element = self.client.find(Locator::Css(css)).await.expect(css);
-        element
-            .prop("textContent")
+        self.text_if_present(css)
             .await
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-            .trim()
-            .to_owned()
+            .unwrap_or_else(|| panic!("no element matches {css}"))
+    }
+
+    /// Waits until the first match of `css` contains `wanted` (nothing matching yet counts as
+    /// not yet, as while a form's answer replaces the page).
+    pub async fn wait_text(&self, css: &str, wanted: &str) {
+        let what = format!("{css} saying {wanted:?}");
+        let text = async || self.text_if_present(css).await;
+        wait_until(&what, text, |text| text.as_deref().is_some_and(|t| t.contains(wanted))).await;
+    }
+
+    /// The text content of the first match, or `None` while nothing matches (as while a form's
+    /// answer replaces the page).
+    pub async fn text_if_present(&self, css: &str) -> Option<String> {
+        let element = self.client.find(Locator::Css(css)).await.ok()?;
+        let text = element.prop("textContent").await.ok().flatten().unwrap_or_default();
+        Some(text.trim().to_owned())
     }
 
     /// Saves a PNG under target/screenshots/NAME.png and returns its path.

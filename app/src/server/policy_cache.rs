@@ -25,6 +25,19 @@ impl PolicyCache {
         self.version(pool, id).await
     }
 
+    /// The newest stored version, read on the connection of a transaction in progress. A
+    /// caller holding a pooled connection must not wait for a second one: enough of them at
+    /// once would hold the whole pool, each waiting for one more.
+    pub async fn current_in(&self, conn: &mut sqlx::AnyConnection) -> Result<Arc<PlanPolicy>, sqlx::Error> {
+        let (id, body) = policies::newest(conn)
+            .await?
+            .ok_or_else(|| sqlx::Error::Protocol("no plan policy is stored".into()))?;
+        match self.cached(id) {
+            Some(policy) => Ok(policy),
+            None => self.parse(id, &body),
+        }
+    }
+
     /// The version stored as row `id`, for a caller that read which one is in force together
     /// with its other facts.
     pub async fn version(&self, pool: &sqlx::AnyPool, id: i64) -> Result<Arc<PlanPolicy>, sqlx::Error> {
@@ -32,7 +45,12 @@ impl PolicyCache {
             return Ok(policy);
         }
         let body = policies::body(pool, id).await?;
-        let policy = PlanPolicy::from_toml(&body)
+        self.parse(id, &body)
+    }
+
+    /// Parses version `id` and keeps it as the last one read.
+    fn parse(&self, id: i64, body: &str) -> Result<Arc<PlanPolicy>, sqlx::Error> {
+        let policy = PlanPolicy::from_toml(body)
             .map_err(|e| sqlx::Error::Decode(format!("stored policy {id} is invalid: {e:?}").into()))?;
         let policy = Arc::new(policy);
         if let Ok(mut slot) = self.parsed.lock() {

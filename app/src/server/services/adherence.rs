@@ -178,9 +178,9 @@ pub async fn apply_payment(
         }),
     };
     audit::append_by(&mut **tx, viewer, recorder, entry).await?;
-    // Read on a pool connection beside the write: a version published meanwhile applies to the
-    // next payment.
-    let policy = state.policies.current(&state.db.pool).await?;
+    // Read in the transaction: waiting for a second pooled connection while holding this one
+    // (and the agreement's row lock) can starve the pool under concurrent payments.
+    let policy = state.policies.current_in(&mut **tx).await?;
     let next = match (
         standing(&after, today, policy.grace_days, policy.missed_tolerance),
         agreement.status,

@@ -259,7 +259,8 @@ async fn try_decide(
                 balance: proposal.balance,
                 oldest_unpaid_due: account.oldest_unpaid_due,
             };
-            let policy = state.policies.current(&state.db.pool).await?;
+            // In the transaction: a second pooled connection could wait on a pool it holds.
+            let policy = state.policies.current_in(&mut tx).await?;
             let outcome = rulebook(terms, &account_terms, &policy, today);
             match (outcome.decision, outcome.proposal) {
                 (Decision::Reject { errors }, _) => return Ok(Err(AppError::PlanRejected { errors })),
