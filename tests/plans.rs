@@ -3,7 +3,7 @@
 
 use app::server::db::Db;
 use serde_json::{json, Value};
-use tests::{submit_plan, TestApp, BORROWER_A, BORROWER_B};
+use tests::{on_both_backends, submit_plan, TestApp, BORROWER_A, BORROWER_B};
 
 /// Borrower A's early-stage account (¥13,014.50, 12 days past due) in the demo data.
 const EARLY_ACCOUNT: i64 = 1;
@@ -496,3 +496,77 @@ async fn another_borrowers_real_proposals_and_agreements_read_exactly_like_missi
         }
     }
 }
+
+/// What one submission writes names each other on either database: the agreement its
+/// proposal, the schedule its agreement, the audit entries the proposal and the agreement.
+async fn a_submissions_writes_name_each_other(app: TestApp) {
+    let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let (_, accepted) = submit_plan(
+        &client,
+        &app,
+        EARLY_ACCOUNT,
+        "key-links-1",
+        plan("6", "monthly", "2026-12-10"),
+    )
+    .await;
+    let reference = accepted["AgreementRecorded"]["reference"]
+        .as_str()
+        .expect("accepted")
+        .to_owned();
+    let (_, pending) = submit_plan(&client, &app, 2, "key-links-2", plan("20", "weekly", "2026-12-05")).await;
+    let pending_id = pending["SentForReview"]["proposal_id"]
+        .as_i64()
+        .expect("sent for review");
+
+    let db = Db::open(&app.database_url, 1).await.expect("open the test database");
+    let proposal_of = |key: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM proposals WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_one(&db.pool)
+    };
+    let accepted_id = proposal_of("key-links-1").await.expect("accepted proposal");
+    assert_eq!(proposal_of("key-links-2").await.expect("pending proposal"), pending_id);
+    let (agreement_id, agreement_proposal): (i64, i64) =
+        sqlx::query_as("SELECT id, proposal_id FROM agreements WHERE reference = $1")
+            .bind(&reference)
+            .fetch_one(&db.pool)
+            .await
+            .expect("the agreement");
+    assert_eq!(agreement_proposal, accepted_id);
+    let schedule: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT agreement_id, number FROM agreement_installments ORDER BY agreement_id, number")
+            .fetch_all(&db.pool)
+            .await
+            .expect("the schedule");
+    assert_eq!(schedule, (1..=6).map(|n| (agreement_id, n)).collect::<Vec<_>>());
+
+    let audit: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, detail FROM audit_log WHERE action IN ('proposal.submitted', 'agreement.recorded') ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("the audit trail");
+    let entries: Vec<(String, Value)> = audit
+        .into_iter()
+        .map(|(action, detail)| (action, serde_json::from_str(&detail).expect("JSON detail")))
+        .collect();
+    let actions: Vec<&str> = entries.iter().map(|(action, _)| action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["proposal.submitted", "agreement.recorded", "proposal.submitted"]
+    );
+    assert_eq!(entries[0].1["proposal_id"], accepted_id);
+    assert_eq!(entries[0].1["decision"], "auto_approve");
+    assert_eq!(
+        entries[1].1,
+        json!({ "reference": reference, "origin": "self_service", "proposal_id": accepted_id })
+    );
+    assert_eq!(entries[2].1["proposal_id"], pending_id);
+    assert_eq!(entries[2].1["installments"], 20);
+}
+
+on_both_backends!(
+    a_submissions_writes_name_each_other =>
+    a_submissions_writes_name_each_other_on_sqlite,
+    a_submissions_writes_name_each_other_on_postgres
+);

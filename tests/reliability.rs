@@ -90,6 +90,23 @@ async fn each_key_records_once_however_many_copies_race(backend: Backend) {
         "exactly one proposal per key"
     );
     assert_eq!(scalar(&url, "SELECT COUNT(*) FROM agreements").await, 100);
+    // A copy that lost the race leaves no trace: one audit entry per proposal and agreement.
+    assert_eq!(
+        scalar(
+            &url,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'proposal.submitted'"
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        scalar(
+            &url,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'agreement.recorded'"
+        )
+        .await,
+        100
+    );
 
     // The same key with a different plan is refused and changes nothing.
     for (n, account, _) in outcomes.iter().take(20) {

@@ -12,9 +12,10 @@ use crate::model::{
     AgreementOrigin, AgreementStatus, AgreementView, CurrentUser, InstallmentView, PlanBlock, PlanContext, PlanTerms,
     ProposalStatus, ProposalView, SubmitOutcome,
 };
-use crate::server::store::agreements::{self, AgreementRow, NewAgreement};
+use crate::server::store::accounts;
+use crate::server::store::agreements::{self, AgreementRow};
 use crate::server::store::proposals::{self, NewProposal, ProposalRow};
-use crate::server::store::{accounts, audit};
+use crate::server::store::submissions::{self, Accepted};
 use crate::server::{AppState, Viewer};
 
 const KEY_MIN: usize = 8;
@@ -239,51 +240,26 @@ async fn try_submit(
         policy_version: &outcome.policy_version,
     };
 
+    let submitted = serde_json::json!({
+        "decision": outcome.decision.code(), "policy_version": outcome.policy_version,
+        "installments": terms.installments, "frequency": terms.frequency.code(), "total_minor": plan.schedule.total.minor,
+    });
+    let accepted = (status == ProposalStatus::AutoApproved).then_some(Accepted {
+        schedule: &plan.schedule,
+        today,
+    });
     let mut tx = accounts::begin_plan_decision(&state.db, account.id).await?;
-    let proposal_id = match proposals::insert_unless_blocked(&mut *tx, &new).await {
-        Ok(Some(id)) => id,
+    let recorded = match submissions::record(&mut tx, viewer, borrower, &new, accepted.as_ref(), submitted).await {
+        Ok(Some(recorded)) => recorded,
         Ok(None) => return Ok(Attempt::LostRace),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),
         Err(e) => return Err(e),
     };
-    let subject_id = account.id.to_string();
-    let submitted = audit::Entry {
-        action: "proposal.submitted",
-        subject_kind: "account",
-        subject_id: subject_id.clone(),
-        detail: serde_json::json!({
-            "proposal_id": proposal_id, "decision": outcome.decision.code(), "policy_version": outcome.policy_version,
-            "installments": terms.installments, "frequency": terms.frequency.code(), "total_minor": plan.schedule.total.minor,
-        }),
-    };
-    let result = if status == ProposalStatus::AutoApproved {
-        let agreement = NewAgreement {
-            account_id: account.id,
-            borrower_id: borrower.id,
-            proposal_id,
-            origin: AgreementOrigin::SelfService,
-            terms: &terms,
-            schedule: &plan.schedule,
-            policy_version: &outcome.policy_version,
-            accepted_by: borrower.id,
-            today,
-        };
-        let reference = match agreements::insert(&mut tx, &agreement).await {
-            Ok(reference) => reference,
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),
-            Err(e) => return Err(e),
-        };
-        let recorded = audit::Entry {
-            action: "agreement.recorded",
-            subject_kind: "account",
-            subject_id,
-            detail: serde_json::json!({ "reference": reference, "origin": "self_service", "proposal_id": proposal_id }),
-        };
-        audit::append_all(&mut *tx, viewer, Some(borrower), &[submitted, recorded]).await?;
-        SubmitOutcome::AgreementRecorded { reference }
-    } else {
-        audit::append(&mut *tx, viewer, Some(borrower), submitted).await?;
-        SubmitOutcome::SentForReview { proposal_id }
+    let result = match recorded.agreement {
+        Some(reference) => SubmitOutcome::AgreementRecorded { reference },
+        None => SubmitOutcome::SentForReview {
+            proposal_id: recorded.proposal_id,
+        },
     };
     match tx.commit().await {
         Ok(()) => Ok(Attempt::Done(Ok(result))),

@@ -63,7 +63,7 @@ pub(super) fn parse(row: &AnyRow) -> Result<AgreementRow, sqlx::Error> {
 }
 
 /// A reference a person can read out on the phone: AG-YYYYMMDD-XXXXXX (no 0/O, 1/I).
-fn new_reference(today: chrono::NaiveDate) -> String {
+pub(super) fn new_reference(today: chrono::NaiveDate) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let mut rng = rand::thread_rng();
     let code: String = (0..6)
@@ -84,6 +84,13 @@ pub struct NewAgreement<'a> {
     pub today: chrono::NaiveDate,
 }
 
+/// The schedule as stored: number (0 for the down payment), due date and amount.
+pub(super) fn installment_rows(schedule: &Schedule) -> Vec<(u32, chrono::NaiveDate, Money)> {
+    let down = schedule.down_payment.iter().map(|d| (0u32, d.due, d.amount));
+    let regular = schedule.installments.iter().map(|i| (i.number, i.due, i.amount));
+    down.chain(regular).collect()
+}
+
 const INSERT_AGREEMENT: &str =
     "INSERT INTO agreements (reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
      down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_by, accepted_at, updated_at) \
@@ -97,9 +104,7 @@ const AGREEMENT_PARAMS: usize = 15;
 pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Result<String, sqlx::Error> {
     let now = now_ms();
     let reference = new_reference(a.today);
-    let down = a.schedule.down_payment.iter().map(|d| (0u32, d.due, d.amount));
-    let regular = a.schedule.installments.iter().map(|i| (i.number, i.due, i.amount));
-    let installments: Vec<_> = down.chain(regular).collect();
+    let installments = installment_rows(a.schedule);
     let postgres = tx.backend_name() == "PostgreSQL";
     let sql = if postgres {
         format!(

@@ -113,37 +113,71 @@ async fn append_all_by<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    const COLUMNS: usize = 10;
     if entries.is_empty() {
         return Ok(());
     }
-    let (actor_id, actor_name) = match actor {
-        Actor::Person(user) => (Some(user.id), None),
-        Actor::ApiKey { name } | Actor::Operator { command: name } => (None, Some(name)),
-        Actor::Anonymous => (None, None),
-    };
-    let rows = super::parameter_rows(1, entries.len(), COLUMNS);
-    let sql = format!(
+    let sql = insert_sql(1, entries.len(), str::to_owned);
+    bind_entries(sqlx::query(&sql), viewer, actor, entries)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Parameters per entry in `insert_sql`.
+pub(super) const PARAMS_PER_ENTRY: usize = 10;
+
+/// The INSERT of `count` entries, their parameters numbered from `first` (bound in order by
+/// `bind_entries`); `detail` turns the detail's parameter into the SQL stored, so a statement
+/// can add what only the database knows yet.
+pub(super) fn insert_sql(first: usize, count: usize, detail: impl Fn(&str) -> String) -> String {
+    const DETAIL_COLUMN: usize = 7;
+    let rows = (0..count)
+        .map(|row| {
+            let params = (0..PARAMS_PER_ENTRY).map(|col| {
+                let param = format!("${}", first + row * PARAMS_PER_ENTRY + col);
+                if col == DETAIL_COLUMN {
+                    detail(&param)
+                } else {
+                    param
+                }
+            });
+            format!("({})", params.collect::<Vec<_>>().join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
         "INSERT INTO audit_log (at, actor_id, actor_role, actor_name, action, subject_kind, subject_id, detail, \
          request_id, client_addr) VALUES {rows}"
-    );
+    )
+}
+
+/// Binds `entries` by `actor` as the parameters of `insert_sql`.
+pub(super) fn bind_entries<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    viewer: &Viewer,
+    actor: Actor<'_>,
+    entries: &[Entry<'_>],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let (actor_id, actor_name) = match actor {
+        Actor::Person(user) => (Some(user.id), None),
+        Actor::ApiKey { name } | Actor::Operator { command: name } => (None, Some(name.to_owned())),
+        Actor::Anonymous => (None, None),
+    };
     let at = now_ms();
-    let mut insert = sqlx::query(&sql);
     for entry in entries {
-        insert = insert
+        query = query
             .bind(at)
             .bind(actor_id)
             .bind(actor.role())
-            .bind(actor_name)
-            .bind(entry.action)
-            .bind(entry.subject_kind)
+            .bind(actor_name.clone())
+            .bind(entry.action.to_owned())
+            .bind(entry.subject_kind.to_owned())
             .bind(entry.subject_id.clone())
             .bind(entry.detail.to_string())
-            .bind(&viewer.request_id)
-            .bind(&viewer.client_addr);
+            .bind(viewer.request_id.clone())
+            .bind(viewer.client_addr.clone());
     }
-    insert.execute(executor).await?;
-    Ok(())
+    query
 }
 
 /// The most recent entries, newest first.

@@ -18,6 +18,7 @@ pub mod payments;
 pub mod policies;
 pub mod proposals;
 pub mod queue;
+pub mod submissions;
 pub mod users;
 
 /// Parses a stored ISO date; a malformed one is a storage fault, not user input.

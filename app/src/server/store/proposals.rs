@@ -175,48 +175,49 @@ pub struct NewProposal<'a> {
     pub policy_version: &'a str,
 }
 
-/// Records a proposal unless its account already has a pending proposal or an active agreement
-/// (checked in the same statement, so a request that lost a race learns it here): `None` then.
-pub async fn insert_unless_blocked<'c, E>(executor: E, p: &NewProposal<'_>) -> Result<Option<i64>, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    let now = now_ms();
+/// Records a proposal ($1 to $22, bound by `bind_new`) unless its account already has a
+/// pending proposal or an active agreement, checked in the same statement, so a request that
+/// lost a race learns it here: no row is returned then.
+pub(super) const INSERT_UNLESS_BLOCKED: &str =
+    "INSERT INTO proposals (account_id, borrower_id, idempotency_key, request_hash, status, currency, balance_minor, \
+     down_payment_minor, installments, frequency, first_payment_date, hardship_reason, hardship_note, \
+     monthly_income_minor, monthly_expenses_minor, affordability, review_reasons, stage, dpd, policy_version, \
+     created_at, updated_at) \
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21 \
+     WHERE NOT EXISTS (SELECT 1 FROM proposals WHERE account_id = $1 AND status = 'pending') \
+     AND NOT EXISTS (SELECT 1 FROM agreements WHERE account_id = $1 AND status = 'active') \
+     RETURNING id";
+
+/// Binds `p` as $1 to $21 of a query whose first parameters are those of `INSERT_UNLESS_BLOCKED`
+/// ($21 is the time of the insert).
+pub(super) fn bind_new<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    p: &NewProposal<'q>,
+    now: i64,
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, sqlx::Error> {
     let json = |v: serde_json::Result<String>| v.map_err(|e| sqlx::Error::Encode(Box::new(e)));
-    sqlx::query_scalar(
-        "INSERT INTO proposals (account_id, borrower_id, idempotency_key, request_hash, status, currency, balance_minor, \
-         down_payment_minor, installments, frequency, first_payment_date, hardship_reason, hardship_note, \
-         monthly_income_minor, monthly_expenses_minor, affordability, review_reasons, stage, dpd, policy_version, \
-         created_at, updated_at) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 \
-         WHERE NOT EXISTS (SELECT 1 FROM proposals WHERE account_id = $1 AND status = 'pending') \
-         AND NOT EXISTS (SELECT 1 FROM agreements WHERE account_id = $1 AND status = 'active') \
-         RETURNING id",
-    )
-    .bind(p.account_id)
-    .bind(p.borrower_id)
-    .bind(p.idempotency_key)
-    .bind(p.request_hash)
-    .bind(p.status.code())
-    .bind(p.balance.currency.code())
-    .bind(p.balance.minor)
-    .bind(p.terms.down_payment.minor)
-    .bind(i64::from(p.terms.installments))
-    .bind(p.terms.frequency.code())
-    .bind(p.terms.first_payment_date.to_string())
-    .bind(p.hardship_reason.map(|r| r.code()))
-    .bind(p.hardship_note)
-    .bind(p.monthly_income.map(|m| m.minor))
-    .bind(p.monthly_expenses.map(|m| m.minor))
-    .bind(json(serde_json::to_string(p.affordability))?)
-    .bind(json(serde_json::to_string(p.review_reasons))?)
-    .bind(p.stage)
-    .bind(i64::from(p.dpd))
-    .bind(p.policy_version)
-    .bind(now)
-    .bind(now)
-    .fetch_optional(executor)
-    .await
+    Ok(query
+        .bind(p.account_id)
+        .bind(p.borrower_id)
+        .bind(p.idempotency_key)
+        .bind(p.request_hash)
+        .bind(p.status.code())
+        .bind(p.balance.currency.code())
+        .bind(p.balance.minor)
+        .bind(p.terms.down_payment.minor)
+        .bind(i64::from(p.terms.installments))
+        .bind(p.terms.frequency.code())
+        .bind(p.terms.first_payment_date.to_string())
+        .bind(p.hardship_reason.map(|r| r.code()))
+        .bind(p.hardship_note)
+        .bind(p.monthly_income.map(|m| m.minor))
+        .bind(p.monthly_expenses.map(|m| m.minor))
+        .bind(json(serde_json::to_string(p.affordability))?)
+        .bind(json(serde_json::to_string(p.review_reasons))?)
+        .bind(p.stage)
+        .bind(i64::from(p.dpd))
+        .bind(p.policy_version)
+        .bind(now))
 }
 
 /// The date a proposal was submitted on, in the lender's zone.
