@@ -4,6 +4,10 @@
 //! The writes go in one round trip instead of four: the transaction holds the account's row
 //! (and on a SQLite file the one writer every submission queues for) from the first write to
 //! the commit, and each round trip is a wait on SQLite's connection thread or the network.
+//!
+//! On SQLite this relies on sqlx running a query of several statements with shared numbered
+//! parameters, which sqlx 0.8 (pinned by the lockfile) does but has deprecated; an upgrade
+//! that drops it fails every SQLite submission test at once.
 
 use sqlx::Row;
 
