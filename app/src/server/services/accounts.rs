@@ -10,6 +10,7 @@ use crate::model::{
 };
 use crate::server::store::accounts::{self, AccountRow};
 use crate::server::store::agreements::AgreementRow;
+use crate::server::store::overview::{self, BorrowerRecords};
 use crate::server::store::proposals::ProposalRow;
 use crate::server::store::{agreements, audit, hardship, proposals};
 use crate::server::{AppState, Viewer};
@@ -55,23 +56,18 @@ pub async fn all_details(
     let internal = |e| viewer.internal(e);
     // One connection for the four reads, put back without the pool's liveness round trip.
     let mut conn = state.db.read().await.map_err(internal)?;
-    let rows = accounts::for_borrower(&mut *conn, borrower.id)
-        .await
-        .map_err(internal)?;
-    if rows.is_empty() {
-        conn.done();
-        return Ok(Vec::new());
-    }
-    let proposals = proposals::for_borrower(&mut *conn, borrower.id)
-        .await
-        .map_err(internal)?;
-    let agreements = agreements::for_borrower(&mut *conn, borrower.id)
-        .await
-        .map_err(internal)?;
-    let mut hardship = hardship::latest_per_account(&mut *conn, borrower.id, zone)
+    let BorrowerRecords {
+        accounts: rows,
+        proposals,
+        agreements,
+        mut hardship,
+    } = overview::for_borrower(&mut conn, borrower.id, zone)
         .await
         .map_err(internal)?;
     conn.done();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let policy = state.policy(viewer).await?;
     Ok(rows
         .into_iter()

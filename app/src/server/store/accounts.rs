@@ -21,10 +21,10 @@ pub struct AccountRow {
     pub as_of: NaiveDate,
 }
 
-const COLUMNS: &str = "id, borrower_id, reference, lender_name, currency, principal_minor, interest_minor, \
+pub(super) const COLUMNS: &str = "id, borrower_id, reference, lender_name, currency, principal_minor, interest_minor, \
                        fees_minor, oldest_unpaid_due, as_of";
 
-fn parse(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
+pub(super) fn parse(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
     let code: String = row.try_get("currency")?;
     let currency =
         Currency::parse(&code).ok_or_else(|| sqlx::Error::Decode(format!("unknown currency {code}").into()))?;
@@ -52,19 +52,6 @@ fn parse(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
         oldest_unpaid_due: date(&row.try_get::<String, _>("oldest_unpaid_due")?)?,
         as_of: date(&row.try_get::<String, _>("as_of")?)?,
     })
-}
-
-pub async fn for_borrower<'c, E>(executor: E, borrower_id: i64) -> Result<Vec<AccountRow>, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM accounts WHERE borrower_id = $1 ORDER BY oldest_unpaid_due, id"
-    ))
-    .bind(borrower_id)
-    .fetch_all(executor)
-    .await?;
-    rows.iter().map(parse).collect()
 }
 
 /// The account if it belongs to `borrower_id`; someone else's reads exactly like a missing one.

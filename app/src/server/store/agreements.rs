@@ -181,19 +181,6 @@ where
 }
 
 /// Every agreement on any of the borrower's accounts, newest first.
-pub async fn for_borrower<'c, E>(executor: E, borrower_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM agreements WHERE account_id IN (SELECT id FROM accounts WHERE borrower_id = $1) ORDER BY id DESC"
-    ))
-    .bind(borrower_id)
-    .fetch_all(executor)
-    .await?;
-    rows.iter().map(parse).collect()
-}
-
 pub async fn for_account<'c, E>(executor: E, account_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,

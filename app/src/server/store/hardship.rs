@@ -56,24 +56,17 @@ where
 }
 
 /// The most recent report on each of the borrower's accounts that has one.
-pub async fn latest_per_account<'c, E>(
-    executor: E,
-    borrower_id: i64,
+/// What `latest_per_account` reads of each report.
+pub(super) const COLUMNS: &str = "account_id, reason, note, created_at";
+
+/// The latest report per account among `rows` (with `COLUMNS`, oldest first).
+pub(super) fn latest_per_account(
+    rows: &[AnyRow],
     zone: chrono_tz::Tz,
-) -> Result<HashMap<i64, HardshipRecord>, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    let rows = sqlx::query(
-        "SELECT account_id, reason, note, created_at FROM hardship_reports \
-         WHERE account_id IN (SELECT id FROM accounts WHERE borrower_id = $1) ORDER BY id",
-    )
-    .bind(borrower_id)
-    .fetch_all(executor)
-    .await?;
+) -> Result<HashMap<i64, HardshipRecord>, sqlx::Error> {
     let mut latest = HashMap::new();
     // Oldest first, so each account ends with its latest.
-    for row in &rows {
+    for row in rows {
         if let Some((account_id, record)) = record(row, zone)? {
             latest.insert(account_id, record);
         }

@@ -14,6 +14,7 @@ pub mod first_access;
 pub mod hardship;
 pub mod imports;
 pub mod lender_sync;
+pub mod overview;
 pub mod payments;
 pub mod policies;
 pub mod proposals;
