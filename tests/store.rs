@@ -4,10 +4,20 @@ use app::domain::proposal::HardshipReason;
 use app::model::Role;
 use app::server::auth::session::{self, SessionSettings};
 use app::server::db::{Backend as DbBackend, Db};
-use app::server::store::{accounts, hardship, policies, users};
+use app::server::store::accounts::AccountRow;
+use app::server::store::{accounts, hardship, overview, policies, users};
 use app::server::{demo, Viewer};
 use chrono::NaiveDate;
 use tests::{fresh_database, Backend};
+
+/// A borrower's accounts as the overview reads them (one query on SQLite, in turn on PostgreSQL).
+async fn accounts_of(db: &Db, borrower: i64) -> Vec<AccountRow> {
+    let mut conn = db.pool.acquire().await.expect("a connection");
+    overview::for_borrower(&mut conn, borrower, chrono_tz::Asia::Shanghai)
+        .await
+        .expect("the borrower's records")
+        .accounts
+}
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
@@ -64,7 +74,7 @@ async fn run_suite(backend: Backend) {
 
     // A borrower's accounts, with breakdowns that add up; others' accounts are invisible.
     let borrower = by_phone.user_id;
-    let mine = accounts::for_borrower(&db.pool, borrower).await.expect("accounts");
+    let mine = accounts_of(&db, borrower).await;
     assert_eq!(mine.len(), 2);
     for account in &mine {
         let b = &account.balance;
@@ -75,9 +85,7 @@ async fn run_suite(backend: Backend) {
         .await
         .expect("query")
         .expect("borrower B");
-    let their_accounts = accounts::for_borrower(&db.pool, theirs.user_id)
-        .await
-        .expect("accounts");
+    let their_accounts = accounts_of(&db, theirs.user_id).await;
     assert!(accounts::owned_by(&db.pool, their_accounts[0].id, borrower)
         .await
         .expect("query")

@@ -180,7 +180,7 @@ pub async fn apply_payment(
     audit::append_by(&mut **tx, viewer, recorder, entry).await?;
     // Read in the transaction: waiting for a second pooled connection while holding this one
     // (and the agreement's row lock) can starve the pool under concurrent payments.
-    let policy = state.policies.current_in(&mut **tx).await?;
+    let policy = state.policies.current_in(tx).await?;
     let next = match (
         standing(&after, today, policy.grace_days, policy.missed_tolerance),
         agreement.status,

@@ -86,7 +86,7 @@ async fn rows_of_each<const N: usize>(
         }
     }
     if ended != N {
-        return Err(sqlx::Error::Protocol(format!("{ended} of {N} statements ended").into()));
+        return Err(sqlx::Error::Protocol(format!("{ended} of {N} statements ended")));
     }
     Ok(each)
 }
