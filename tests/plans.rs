@@ -22,6 +22,21 @@ async fn count(app: &TestApp, table: &str) -> i64 {
         .expect("count")
 }
 
+/// Borrower A submits, with `keys`, a plan accepted at once on the early account and one sent
+/// for review on the middle-stage one: the agreement's reference and the pending proposal's id.
+async fn one_accepted_one_pending(client: &reqwest::Client, app: &TestApp, keys: [&str; 2]) -> (String, i64) {
+    let (_, accepted) = submit_plan(client, app, EARLY_ACCOUNT, keys[0], plan("6", "monthly", "2026-12-10")).await;
+    let reference = accepted["AgreementRecorded"]["reference"]
+        .as_str()
+        .expect("accepted at once")
+        .to_owned();
+    let (_, pending) = submit_plan(client, app, 2, keys[1], plan("20", "weekly", "2026-12-05")).await;
+    let proposal = pending["SentForReview"]["proposal_id"]
+        .as_i64()
+        .expect("sent for review");
+    (reference, proposal)
+}
+
 #[tokio::test]
 async fn a_plan_within_policy_becomes_an_agreement_at_once() {
     let app = TestApp::spawn().await;
@@ -411,20 +426,7 @@ async fn the_plan_form_works_without_javascript_and_keeps_what_was_typed() {
 async fn another_borrowers_real_proposals_and_agreements_read_exactly_like_missing_ones() {
     let app = TestApp::spawn().await;
     let a = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
-    let (_, agreed) = submit_plan(
-        &a,
-        &app,
-        EARLY_ACCOUNT,
-        "key-owner-agreement",
-        plan("6", "monthly", "2026-12-10"),
-    )
-    .await;
-    let reference = agreed["AgreementRecorded"]["reference"]
-        .as_str()
-        .expect("agreement")
-        .to_owned();
-    let (_, pending) = submit_plan(&a, &app, 2, "key-owner-pending", plan("20", "weekly", "2026-12-05")).await;
-    let proposal = pending["SentForReview"]["proposal_id"].as_i64().expect("pending");
+    let (reference, proposal) = one_accepted_one_pending(&a, &app, ["key-owner-agreement", "key-owner-pending"]).await;
     let b = app.signed_in(BORROWER_B.0, BORROWER_B.1).await;
     let ask = |path: &'static str, form: Vec<(&'static str, String)>| {
         let b = b.clone();
@@ -501,22 +503,7 @@ async fn another_borrowers_real_proposals_and_agreements_read_exactly_like_missi
 /// proposal, the schedule its agreement, the audit entries the proposal and the agreement.
 async fn a_submissions_writes_name_each_other(app: TestApp) {
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
-    let (_, accepted) = submit_plan(
-        &client,
-        &app,
-        EARLY_ACCOUNT,
-        "key-links-1",
-        plan("6", "monthly", "2026-12-10"),
-    )
-    .await;
-    let reference = accepted["AgreementRecorded"]["reference"]
-        .as_str()
-        .expect("accepted")
-        .to_owned();
-    let (_, pending) = submit_plan(&client, &app, 2, "key-links-2", plan("20", "weekly", "2026-12-05")).await;
-    let pending_id = pending["SentForReview"]["proposal_id"]
-        .as_i64()
-        .expect("sent for review");
+    let (reference, pending_id) = one_accepted_one_pending(&client, &app, ["key-links-1", "key-links-2"]).await;
 
     let db = Db::open(&app.database_url, 1).await.expect("open the test database");
     let proposal_of = |key: &'static str| {

@@ -91,11 +91,15 @@ pub(super) fn installment_rows(schedule: &Schedule) -> Vec<(u32, chrono::NaiveDa
     down.chain(regular).collect()
 }
 
-const INSERT_AGREEMENT: &str =
+/// An agreement's columns as every insert writes them, followed by its values or a SELECT.
+pub(super) const INSERT_INTO_AGREEMENTS: &str =
     "INSERT INTO agreements (reference, account_id, borrower_id, proposal_id, origin, status, currency, total_minor, \
-     down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_by, accepted_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
-/// How many parameters `INSERT_AGREEMENT` takes.
+     down_payment_minor, installments, frequency, first_payment_date, policy_version, accepted_by, accepted_at, updated_at)";
+/// A schedule's columns as every insert writes them.
+pub(super) const INSERT_INTO_INSTALLMENTS: &str =
+    "INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor)";
+const AGREEMENT_VALUES: &str = "VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+/// How many parameters `AGREEMENT_VALUES` takes.
 const AGREEMENT_PARAMS: usize = 15;
 
 /// Writes the agreement and its schedule; call inside the transaction that decided it.
@@ -108,14 +112,14 @@ pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Res
     let postgres = tx.backend_name() == "PostgreSQL";
     let sql = if postgres {
         format!(
-            "WITH agreement AS ({INSERT_AGREEMENT} RETURNING id) \
-             INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) \
+            "WITH agreement AS ({INSERT_INTO_AGREEMENTS} {AGREEMENT_VALUES} RETURNING id) \
+             {INSERT_INTO_INSTALLMENTS} \
              SELECT agreement.id, v.number, v.due_date, v.amount_minor FROM agreement, \
              (VALUES {}) AS v (number, due_date, amount_minor)",
             parameter_rows(AGREEMENT_PARAMS + 1, installments.len(), 3)
         )
     } else {
-        format!("{INSERT_AGREEMENT} RETURNING id")
+        format!("{INSERT_INTO_AGREEMENTS} {AGREEMENT_VALUES} RETURNING id")
     };
     let mut statement = sqlx::query(&sql)
         .bind(&reference)
@@ -146,7 +150,7 @@ pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Res
     let id: i64 = statement.fetch_one(&mut **tx).await?.try_get("id")?;
     // The whole schedule in one statement: a submission holds the write lock while it runs.
     let sql = format!(
-        "INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) VALUES {}",
+        "{INSERT_INTO_INSTALLMENTS} VALUES {}",
         parameter_rows(1, installments.len(), 4)
     );
     let mut insert = sqlx::query(&sql);
@@ -180,7 +184,6 @@ where
     row.as_ref().map(parse).transpose()
 }
 
-/// Every agreement on any of the borrower's accounts, newest first.
 pub async fn for_account<'c, E>(executor: E, account_id: i64) -> Result<Vec<AgreementRow>, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,

@@ -42,9 +42,9 @@ pub async fn latest<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let row = sqlx::query(
-        "SELECT account_id, reason, note, created_at FROM hardship_reports WHERE account_id = $1 ORDER BY id DESC LIMIT 1",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM hardship_reports WHERE account_id = $1 ORDER BY id DESC LIMIT 1"
+    ))
     .bind(account_id)
     .fetch_optional(executor)
     .await?;
@@ -56,7 +56,7 @@ where
 }
 
 /// The most recent report on each of the borrower's accounts that has one.
-/// What `latest_per_account` reads of each report.
+/// What `latest` and `latest_per_account` read of each report.
 pub(super) const COLUMNS: &str = "account_id, reason, note, created_at";
 
 /// The latest report per account among `rows` (with `COLUMNS`, oldest first).

@@ -8,11 +8,8 @@ use crate::server::db::now_ms;
 pub const CURRENT_ID: &str = "SELECT id FROM policy_versions ORDER BY id DESC LIMIT 1";
 
 /// The id of the version in force, if any was stored yet.
-pub async fn current_id<'c, E>(executor: E) -> Result<Option<i64>, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
-    sqlx::query_scalar(CURRENT_ID).fetch_optional(executor).await
+pub async fn current_id(pool: &sqlx::AnyPool) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(CURRENT_ID).fetch_optional(pool).await
 }
 
 /// The version in force and its stored TOML, if any was stored yet.
@@ -26,13 +23,10 @@ where
 }
 
 /// The stored TOML of one version.
-pub async fn body<'c, E>(executor: E, id: i64) -> Result<String, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any>,
-{
+pub async fn body(pool: &sqlx::AnyPool, id: i64) -> Result<String, sqlx::Error> {
     sqlx::query_scalar("SELECT body FROM policy_versions WHERE id = $1")
         .bind(id)
-        .fetch_one(executor)
+        .fetch_one(pool)
         .await
 }
 

@@ -106,7 +106,6 @@ where
     row.as_ref().map(parse).transpose()
 }
 
-/// Every proposal on any of the borrower's accounts, newest first.
 pub async fn for_account<'c, E>(executor: E, account_id: i64) -> Result<Vec<ProposalRow>, sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
@@ -162,7 +161,7 @@ pub struct NewProposal<'a> {
     pub policy_version: &'a str,
 }
 
-/// Records a proposal ($1 to $22, bound by `bind_new`) unless its account already has a
+/// Records a proposal ($1 to $21, bound by `bind_new`) unless its account already has a
 /// pending proposal or an active agreement, checked in the same statement, so a request that
 /// lost a race learns it here: no row is returned then.
 pub(super) const INSERT_UNLESS_BLOCKED: &str =

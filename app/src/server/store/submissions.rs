@@ -125,19 +125,17 @@ fn statements(dialect: Dialect, accepted: bool, installments: usize, entries: us
         parts.push((
             "agreement",
             format!(
-                "INSERT INTO agreements (reference, account_id, borrower_id, proposal_id, origin, status, currency, \
-                 total_minor, down_payment_minor, installments, frequency, first_payment_date, policy_version, \
-                 accepted_by, accepted_at, updated_at) \
-                 SELECT ${REFERENCE}, $1, $2, {new_id}, '{origin}', 'active', $6, ${TOTAL}, $8, $9, $10, $11, $20, $2, \
+                "{} SELECT ${REFERENCE}, $1, $2, {new_id}, '{origin}', 'active', $6, ${TOTAL}, $8, $9, $10, $11, $20, $2, \
                  $21, $21 {only_if_inserted}{returning}",
+                agreements::INSERT_INTO_AGREEMENTS,
                 origin = AgreementOrigin::SelfService.code(),
             ),
         ));
         parts.push((
             "schedule",
             format!(
-                "INSERT INTO agreement_installments (agreement_id, number, due_date, amount_minor) \
-                 SELECT a.id, v.column1, v.column2, v.column3 FROM {agreement}, (VALUES {rows}) AS v{matching}",
+                "{} SELECT a.id, v.column1, v.column2, v.column3 FROM {agreement}, (VALUES {rows}) AS v{matching}",
+                agreements::INSERT_INTO_INSTALLMENTS,
                 rows = parameter_rows(FIRST_INSTALLMENT, installments, 3),
             ),
         ));
