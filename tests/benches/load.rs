@@ -221,6 +221,11 @@ async fn attack(host: &str, users: usize, run: Duration, scenario: Scenario) -> 
         .and_then(|a| a.set_default(GooseDefault::NoPrintMetrics, true))
         .and_then(|a| a.set_default(GooseDefault::NoTelnet, true))
         .and_then(|a| a.set_default(GooseDefault::NoWebSocket, true))
+        // Only per-request figures are read: goose's transaction, scenario and status-code
+        // tallies would be work for the load generator, on the cores the server needs.
+        .and_then(|a| a.set_default(GooseDefault::NoTransactionMetrics, true))
+        .and_then(|a| a.set_default(GooseDefault::NoScenarioMetrics, true))
+        .and_then(|a| a.set_default(GooseDefault::NoStatusCodes, true))
         .expect("goose settings");
     attack.execute().await.expect("the load test runs")
 }
