@@ -5,6 +5,11 @@
 //! member that fails or is dropped rolls back to its savepoint and leaves the others' writes
 //! alone. The sync is most of what a small write transaction costs here, so under load this
 //! is most of the writer's time given back.
+//!
+//! Members' savepoints are plain SQL (`MEMBER_SAVEPOINT`), not sqlx's nested transactions, so
+//! that a member handing the batch on releases its savepoint and opens the next member's in one
+//! round trip: every statement a member waits for is a hand-off to SQLite's connection thread
+//! and back while everyone queued behind it waits too.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +19,7 @@ use std::time::{Duration, Instant};
 use sqlx::any::AnyTransactionManager;
 use sqlx::pool::PoolConnection;
 use sqlx::AnyConnection;
-use sqlx::{Any, AnyPool, TransactionManager};
+use sqlx::{Any, AnyPool, Executor, TransactionManager};
 use tokio::sync::{watch, Mutex, OwnedMutexGuard};
 
 /// A batch commits once it has this many members or has been open this long, even with more
@@ -28,6 +33,13 @@ const STRANDED_AFTER: Duration = Duration::from_millis(50);
 /// How long a write transaction waits for the writer before giving up (as long as for a
 /// pooled connection).
 const WAIT_FOR_WRITER: Duration = Duration::from_secs(10);
+
+/// Each member's savepoint. One is open at a time (members hold the writer in turn); what a
+/// member nests inside it (sqlx savepoints) has names of its own.
+const OPEN_MEMBER: &str = "SAVEPOINT repaydesk_member";
+const RELEASE_MEMBER: &str = "RELEASE repaydesk_member";
+const UNDO_MEMBER: &str = "ROLLBACK TO repaydesk_member; RELEASE repaydesk_member";
+const RELEASE_AND_OPEN_NEXT: &str = "RELEASE repaydesk_member; SAVEPOINT repaydesk_member";
 
 /// What a batch's members learn when it ends: `None` while it is open.
 type Outcome = Option<Result<(), Arc<str>>>;
@@ -50,6 +62,8 @@ struct State {
     /// A member was dropped inside its savepoint: roll back to it before the connection is
     /// used again.
     savepoint_to_undo: bool,
+    /// The member before opened the next member's savepoint as it released its own.
+    next_savepoint_open: bool,
 }
 
 struct Batch {
@@ -76,6 +90,7 @@ impl GroupWriter {
                 batch: None,
                 batches_opened: 0,
                 savepoint_to_undo: false,
+                next_savepoint_open: false,
             })),
             queued: AtomicUsize::new(0),
         })
@@ -101,10 +116,11 @@ impl GroupWriter {
         let state = held.state();
         state.undo_dropped_member().await?;
         state.open_batch(&self.pool).await?;
-        let savepoint = AnyTransactionManager::begin(state.conn(), None).await;
-        if let Err(e) = savepoint {
-            state.fail_batch(&e);
-            return Err(e);
+        if !std::mem::take(&mut state.next_savepoint_open) {
+            if let Err(e) = state.conn().execute(OPEN_MEMBER).await {
+                state.fail_batch(&e);
+                return Err(e);
+            }
         }
         Ok(Member { held: Some(held) })
     }
@@ -183,11 +199,18 @@ impl State {
         if !std::mem::take(&mut self.savepoint_to_undo) {
             return Ok(());
         }
-        let undone = AnyTransactionManager::rollback(self.conn()).await;
-        if let Err(e) = &undone {
-            self.fail_batch(e);
+        self.undo_member().await
+    }
+
+    /// Rolls back to the current member's savepoint and closes it.
+    async fn undo_member(&mut self) -> Result<(), sqlx::Error> {
+        match self.conn().execute(UNDO_MEMBER).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                self.fail_batch(&e);
+                Err(e)
+            }
         }
-        undone
     }
 
     /// Commits the open batch and tells its members.
@@ -208,9 +231,12 @@ impl State {
         committed
     }
 
-    /// COMMIT, after releasing a savepoint still open: that of a member whose own release was
-    /// cancelled after its last statement had run (its writes are whole, so they stand).
+    /// COMMIT, which also closes a member savepoint still open: one opened for a next member
+    /// who never came, or that of a member whose own release was cancelled after its last
+    /// statement had run (its writes are whole, so they stand). An sqlx savepoint left open
+    /// inside a member is released first, so sqlx's count of levels stays true.
     async fn commit_all_levels(&mut self) -> Result<(), sqlx::Error> {
+        self.next_savepoint_open = false;
         loop {
             AnyTransactionManager::commit(self.conn()).await?;
             if AnyTransactionManager::get_transaction_depth(self.conn()) == 0 {
@@ -231,6 +257,7 @@ impl State {
     fn discard_connection(&mut self) {
         // Closing the connection rolls back whatever it had open, savepoints included.
         self.savepoint_to_undo = false;
+        self.next_savepoint_open = false;
         if let Some(mut conn) = self.conn.take() {
             conn.close_on_drop();
         }
@@ -312,23 +339,31 @@ impl Member {
     }
 
     /// Releases the savepoint, then commits the batch, or hands it to the next queued writer
-    /// and waits for the commit that covers this member's writes.
+    /// (with that writer's savepoint already open) and waits for the commit that covers this
+    /// member's writes.
     pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
         let mut held = self.held.take().expect("held until committed");
         let writer = Arc::clone(&held.writer);
         let state = held.state();
-        if let Err(e) = AnyTransactionManager::commit(state.conn()).await {
+        let batch = state
+            .batch
+            .as_ref()
+            .expect("a member's batch stays open until it commits");
+        let full = batch.members + 1 >= MAX_MEMBERS || batch.opened.elapsed() >= MAX_OPEN;
+        let hand_on = !full && writer.queued.load(Ordering::SeqCst) > 0;
+        let release = if hand_on { RELEASE_AND_OPEN_NEXT } else { RELEASE_MEMBER };
+        if let Err(e) = state.conn().execute(release).await {
             state.fail_batch(&e);
             return Err(e);
         }
+        state.next_savepoint_open = hand_on;
         let batch = state
             .batch
             .as_mut()
             .expect("a member's batch stays open until it commits");
         batch.members += 1;
         let (id, outcome) = (batch.id, batch.outcome.subscribe());
-        let full = batch.members >= MAX_MEMBERS || batch.opened.elapsed() >= MAX_OPEN;
-        if full || writer.queued.load(Ordering::SeqCst) == 0 {
+        if !hand_on {
             let guard = held.guard.take().expect("held until committed");
             return end_batch(guard).await;
         }
@@ -339,12 +374,7 @@ impl Member {
     /// Rolls back to this member's savepoint, leaving the batch to the others.
     pub(crate) async fn rollback(mut self) -> Result<(), sqlx::Error> {
         let mut held = self.held.take().expect("held until it ends");
-        let state = held.state();
-        let undone = AnyTransactionManager::rollback(state.conn()).await;
-        if let Err(e) = &undone {
-            state.fail_batch(e);
-        }
-        undone
+        held.state().undo_member().await
     }
 }
 
