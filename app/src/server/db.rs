@@ -349,7 +349,7 @@ impl Db {
 
 /// Settings every new connection gets before its first use. `temp_store = MEMORY` keeps the
 /// savepoint journal of a write batch (see `group_commit`) in memory: past 64 KiB SQLite spilled
-/// it to a temporary file, and the writer spent a fifth of its time in the kernel writing it.
+/// it to a temporary file, and the writer thread spent much of its time in the kernel writing it.
 async fn prepare_connection(conn: &mut AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
         conn.execute(
