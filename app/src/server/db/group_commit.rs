@@ -6,7 +6,7 @@
 //! alone. The sync is most of what a small write transaction costs here, so under load this
 //! is most of the writer's time given back.
 //!
-//! Members' savepoints are plain SQL (`MEMBER_SAVEPOINT`), not sqlx's nested transactions, so
+//! Members' savepoints are plain SQL (`OPEN_MEMBER`), not sqlx's nested transactions, so
 //! that a member handing the batch on releases its savepoint and opens the next member's in one
 //! round trip: every statement a member waits for is a hand-off to SQLite's connection thread
 //! and back while everyone queued behind it waits too.
@@ -345,11 +345,14 @@ impl Member {
         let mut held = self.held.take().expect("held until committed");
         let writer = Arc::clone(&held.writer);
         let state = held.state();
+        // Counted before the release: if that fails, the batch fails with it.
         let batch = state
             .batch
-            .as_ref()
+            .as_mut()
             .expect("a member's batch stays open until it commits");
-        let full = batch.members + 1 >= MAX_MEMBERS || batch.opened.elapsed() >= MAX_OPEN;
+        batch.members += 1;
+        let (id, outcome) = (batch.id, batch.outcome.subscribe());
+        let full = batch.members >= MAX_MEMBERS || batch.opened.elapsed() >= MAX_OPEN;
         let hand_on = !full && writer.queued.load(Ordering::SeqCst) > 0;
         let release = if hand_on { RELEASE_AND_OPEN_NEXT } else { RELEASE_MEMBER };
         if let Err(e) = state.conn().execute(release).await {
@@ -357,12 +360,6 @@ impl Member {
             return Err(e);
         }
         state.next_savepoint_open = hand_on;
-        let batch = state
-            .batch
-            .as_mut()
-            .expect("a member's batch stays open until it commits");
-        batch.members += 1;
-        let (id, outcome) = (batch.id, batch.outcome.subscribe());
         if !hand_on {
             let guard = held.guard.take().expect("held until committed");
             return end_batch(guard).await;
