@@ -15,7 +15,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, ConnectOptions, Connection};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use super::{prepare_connection, Backend, IDLE_BEFORE_PING};
+use super::{prepare_connection, Backend, Role, IDLE_BEFORE_PING};
 
 /// Connections are replaced after this long, as the pool's are (a server restart, a failover
 /// or a changed setting reaches every connection in time).
@@ -82,7 +82,7 @@ impl Readers {
             })));
         }
         let mut conn = self.options.connect().await?;
-        prepare_connection(&mut conn, self.backend).await?;
+        prepare_connection(&mut conn, self.backend, Role::Shared).await?;
         Ok(ReadConnection(Some(Held::Shelf {
             conn,
             opened: Instant::now(),
@@ -185,6 +185,7 @@ impl DerefMut for ReadConnection<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::db::tests::scratch_file;
     use crate::server::db::Db;
 
     /// A TEMP table lives in one connection only: whether it is still there tells whether the
@@ -206,13 +207,6 @@ mod tests {
             .await
             .expect("create a temp table");
         conn
-    }
-
-    fn scratch_file(name: &str) -> String {
-        let dir = std::env::temp_dir().join(format!("repaydesk-readers-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch folder");
-        format!("sqlite:{}", dir.join("db.sqlite").display())
     }
 
     #[tokio::test]
