@@ -14,6 +14,7 @@ use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use group_commit::{GroupWriter, Member};
+pub use group_commit::{JobFuture, WriteJob};
 pub use readers::ReadConnection;
 use readers::Readers;
 
@@ -328,6 +329,31 @@ impl Db {
                 Ok(Tx(TxKind::Pooled(pool.begin_with(format!("BEGIN; {row_lock}")).await?)))
             }
             _ => self.begin_write().await,
+        }
+    }
+
+    /// Runs `job` as a write transaction of its own (begun with `row_lock` on PostgreSQL, as
+    /// `begin_write_locking`) and returns what it returned once its writes are committed; when
+    /// it returns `None`, its writes are rolled back. On a SQLite file the job is queued for the
+    /// writer's job thread (see `group_commit`).
+    pub async fn write_job<T: Send + 'static>(
+        &self,
+        row_lock: String,
+        job: WriteJob<T>,
+    ) -> Result<Option<T>, sqlx::Error> {
+        if let Writer::Grouped(writer) = &self.writer {
+            return writer.run_job(job).await;
+        }
+        let mut tx = self.begin_write_locking(row_lock).await?;
+        match job(&mut tx).await? {
+            Some(output) => {
+                tx.commit().await?;
+                Ok(Some(output))
+            }
+            None => {
+                tx.rollback().await?;
+                Ok(None)
+            }
         }
     }
 

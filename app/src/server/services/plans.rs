@@ -248,24 +248,19 @@ async fn try_submit(
         schedule: &plan.schedule,
         today,
     });
-    let mut tx = accounts::begin_plan_decision(&state.db, account.id).await?;
-    let recorded = match submissions::record(&mut tx, viewer, borrower, &new, accepted.as_ref(), submitted).await {
+    let job = submissions::job(state.db.backend, viewer, borrower, &new, accepted.as_ref(), submitted)?;
+    let recorded = match state.db.write_job(accounts::plan_decision_lock(account.id), job).await {
         Ok(Some(recorded)) => recorded,
         Ok(None) => return Ok(Attempt::LostRace),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),
         Err(e) => return Err(e),
     };
-    let result = match recorded.agreement {
+    Ok(Attempt::Done(Ok(match recorded.agreement {
         Some(reference) => SubmitOutcome::AgreementRecorded { reference },
         None => SubmitOutcome::SentForReview {
             proposal_id: recorded.proposal_id,
         },
-    };
-    match tx.commit().await {
-        Ok(()) => Ok(Attempt::Done(Ok(result))),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(Attempt::LostRace),
-        Err(e) => Err(e),
-    }
+    })))
 }
 
 /// A proposal, as its own borrower (or any staff member) may read it.

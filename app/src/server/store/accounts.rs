@@ -109,11 +109,10 @@ where
     })
 }
 
-/// Starts the write transaction of a plan decision on the account, holding the account's row
-/// until it ends, so plan decisions about one account happen one at a time.
-pub async fn begin_plan_decision(db: &Db, account_id: i64) -> Result<crate::server::db::Tx, sqlx::Error> {
-    db.begin_write_locking(format!("SELECT id FROM accounts WHERE id = {account_id} FOR UPDATE"))
-        .await
+/// The row lock a plan decision on the account begins with (`Db::write_job`), held until its
+/// transaction ends, so plan decisions about one account happen one at a time.
+pub fn plan_decision_lock(account_id: i64) -> String {
+    format!("SELECT id FROM accounts WHERE id = {account_id} FOR UPDATE")
 }
 
 pub struct NewAccount<'a> {

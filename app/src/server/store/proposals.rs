@@ -178,15 +178,15 @@ pub(super) const INSERT_UNLESS_BLOCKED: &str =
 /// ($21 is the time of the insert).
 pub(super) fn bind_new<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    p: &NewProposal<'q>,
+    p: &NewProposal<'_>,
     now: i64,
 ) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, sqlx::Error> {
     let json = |v: serde_json::Result<String>| v.map_err(|e| sqlx::Error::Encode(Box::new(e)));
     Ok(query
         .bind(p.account_id)
         .bind(p.borrower_id)
-        .bind(p.idempotency_key)
-        .bind(p.request_hash)
+        .bind(p.idempotency_key.to_owned())
+        .bind(p.request_hash.to_owned())
         .bind(p.status.code())
         .bind(p.balance.currency.code())
         .bind(p.balance.minor)
@@ -195,14 +195,14 @@ pub(super) fn bind_new<'q>(
         .bind(p.terms.frequency.code())
         .bind(p.terms.first_payment_date.to_string())
         .bind(p.hardship_reason.map(|r| r.code()))
-        .bind(p.hardship_note)
+        .bind(p.hardship_note.to_owned())
         .bind(p.monthly_income.map(|m| m.minor))
         .bind(p.monthly_expenses.map(|m| m.minor))
         .bind(json(serde_json::to_string(p.affordability))?)
         .bind(json(serde_json::to_string(p.review_reasons))?)
-        .bind(p.stage)
+        .bind(p.stage.to_owned())
         .bind(i64::from(p.dpd))
-        .bind(p.policy_version)
+        .bind(p.policy_version.to_owned())
         .bind(now))
 }
 

@@ -1,13 +1,17 @@
 //! What a borrower's plan submission writes: the proposal, its agreement and schedule when the
-//! plan is accepted on the spot, and the audit entries, in the caller's write transaction.
+//! plan is accepted on the spot, and the audit entries, as one write job (`Db::write_job`).
 //!
 //! The writes go in one round trip instead of four: the transaction holds the account's row
 //! (and on a SQLite file the one writer every submission queues for) from the first write to
-//! the commit, and each round trip is a wait on SQLite's connection thread or the network.
+//! the commit, and each round trip is a wait on SQLite's connection thread or the network. The
+//! job is prepared (SQL and every parameter) before it queues for the writer.
 //!
 //! On SQLite this relies on sqlx running a query of several statements with shared numbered
 //! parameters, which sqlx 0.8 (pinned by the lockfile) does but has deprecated; an upgrade
 //! that drops it fails every SQLite submission test at once.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use sqlx::Row;
 
@@ -17,7 +21,7 @@ use super::parameter_rows;
 use super::proposals::{self, NewProposal};
 use crate::domain::schedule::Schedule;
 use crate::model::{AgreementOrigin, CurrentUser};
-use crate::server::db::{now_ms, Tx};
+use crate::server::db::{now_ms, Backend, WriteJob};
 use crate::server::Viewer;
 
 /// The agreement of a plan accepted on the spot.
@@ -33,23 +37,22 @@ pub struct Recorded {
     pub agreement: Option<String>,
 }
 
-/// Records the proposal, the agreement when `accepted`, and the audit entries (`submitted` is
-/// the submission's detail, to which the proposal id is added), all in one statement or one
-/// multi-statement round trip. `None` when the account already has a pending proposal or an
-/// active agreement: then the caller drops the transaction, and with it what the statements
-/// after the proposal's wrote. A unique violation means a copy of this request came first.
-pub async fn record(
-    tx: &mut Tx,
+/// The job recording the proposal, the agreement when `accepted`, and the audit entries
+/// (`submitted` is the submission's detail, to which the proposal id is added), all in one
+/// statement or one multi-statement round trip. It returns `None` when the account already has
+/// a pending proposal or an active agreement: then what the statements after the proposal's
+/// wrote is rolled back. A unique violation means a copy of this request came first.
+pub fn job(
+    backend: Backend,
     viewer: &Viewer,
     borrower: &CurrentUser,
     proposal: &NewProposal<'_>,
     accepted: Option<&Accepted<'_>>,
     submitted: serde_json::Value,
-) -> Result<Option<Recorded>, sqlx::Error> {
-    let dialect = if tx.backend_name() == "PostgreSQL" {
-        Dialect::Postgres
-    } else {
-        Dialect::Sqlite
+) -> Result<WriteJob<Recorded>, sqlx::Error> {
+    let dialect = match backend {
+        Backend::Postgres => Dialect::Postgres,
+        Backend::Sqlite => Dialect::Sqlite,
     };
     let reference = accepted.map(|a| agreements::new_reference(a.today));
     let installments = accepted
@@ -58,7 +61,7 @@ pub async fn record(
     let entries = entries(submitted, proposal.account_id, reference.as_deref());
     let sql = statements(dialect, accepted.is_some(), installments.len(), entries.len());
 
-    let mut query = proposals::bind_new(sqlx::query(&sql), proposal, now_ms())?;
+    let mut query = proposals::bind_new(sqlx::query(sql), proposal, now_ms())?;
     if let (Some(reference), Some(accepted)) = (&reference, accepted) {
         query = query.bind(reference.clone()).bind(accepted.schedule.total.minor);
         for (number, due, amount) in &installments {
@@ -66,19 +69,23 @@ pub async fn record(
         }
     }
     let query = audit::bind_entries(query, viewer, Actor::Person(borrower), &entries);
-    // Only the proposal's insert returns a row (the last SELECT on PostgreSQL). Not
-    // `fetch_optional`: on SQLite it stops at the first row, before the statements after it.
-    let rows = query.fetch_all(&mut **tx).await?;
-    let Some(row) = rows.first() else {
-        return Ok(None);
-    };
-    Ok(Some(Recorded {
-        proposal_id: row.try_get("id")?,
-        agreement: reference,
+    Ok(Box::new(move |conn| {
+        Box::pin(async move {
+            // Only the proposal's insert returns a row (the last SELECT on PostgreSQL). Not
+            // `fetch_optional`: on SQLite it stops at the first row, before the statements after it.
+            let rows = query.fetch_all(conn).await?;
+            let Some(row) = rows.first() else {
+                return Ok(None);
+            };
+            Ok(Some(Recorded {
+                proposal_id: row.try_get("id")?,
+                agreement: reference,
+            }))
+        })
     }))
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Dialect {
     /// Statements in a row, separated by semicolons: later ones find the proposal with
     /// `last_insert_rowid()` or by its key, and the agreement by its reference.
@@ -92,9 +99,24 @@ const REFERENCE: usize = 22;
 const TOTAL: usize = 23;
 const FIRST_INSTALLMENT: usize = 24;
 
+/// The SQL of a submission of this shape, built once per shape and kept for the life of the
+/// process (a job owns its query, so its SQL must live as long). The shapes are few: the
+/// rulebook bounds the number of installments before a submission gets here.
+fn statements(dialect: Dialect, accepted: bool, installments: usize, entries: usize) -> &'static str {
+    type Shape = (Dialect, bool, usize, usize);
+    static BUILT: OnceLock<Mutex<HashMap<Shape, &'static str>>> = OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    built
+        .entry((dialect, accepted, installments, entries))
+        .or_insert_with(|| Box::leak(build_statements(dialect, accepted, installments, entries).into_boxed_str()))
+}
+
 /// The SQL of a submission: the proposal ($1 to $21), the agreement (reference, total) and its
 /// schedule (three parameters per installment) when accepted, and `entries` audit entries.
-fn statements(dialect: Dialect, accepted: bool, installments: usize, entries: usize) -> String {
+fn build_statements(dialect: Dialect, accepted: bool, installments: usize, entries: usize) -> String {
     let postgres = dialect == Dialect::Postgres;
     let proposal_id = if postgres {
         "(SELECT id FROM proposal)"
