@@ -177,12 +177,9 @@ impl GroupWriter {
         });
         tokio::spawn(checkpoint_while_open(Arc::downgrade(&writer), shared));
         let (weak, wake) = (Arc::downgrade(&writer), Arc::clone(&writer.wake_jobs));
-        let started = std::thread::Builder::new().name("write-jobs".into()).spawn(move || {
-            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                Ok(runtime) => runtime.block_on(run_jobs_while_open(weak, wake)),
-                Err(e) => tracing::error!("the write-job thread has no runtime: {e}"),
-            }
-        });
+        let started = std::thread::Builder::new()
+            .name("write-jobs".into())
+            .spawn(move || job_thread(weak, wake));
         if let Err(e) = started {
             tracing::error!("the write-job thread did not start: {e}");
         }
@@ -308,7 +305,25 @@ impl Drop for GroupWriter {
     }
 }
 
-/// The job thread: takes the writer whenever jobs are queued and runs them back to back.
+/// The job thread's body. A job that panics loses its own answer (its caller hears the thread
+/// stopped), not the thread: it starts over on a fresh runtime.
+fn job_thread(writer: Weak<GroupWriter>, wake: Arc<Notify>) {
+    loop {
+        let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(e) => return tracing::error!("the write-job thread has no runtime: {e}"),
+        };
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(run_jobs_while_open(writer.clone(), Arc::clone(&wake)))
+        }));
+        if ran.is_ok() {
+            return;
+        }
+        tracing::error!("a write job panicked; the write-job thread starts over");
+    }
+}
+
+/// Takes the writer whenever jobs are queued and runs them back to back.
 async fn run_jobs_while_open(writer: Weak<GroupWriter>, wake: Arc<Notify>) {
     loop {
         let Some(writer) = writer.upgrade() else { return };
@@ -413,7 +428,10 @@ impl State {
             job.finish(Err(e));
             return false;
         }
+        // Left set only if the job panics: the writer's next user rolls its writes back.
+        self.savepoint_to_undo = true;
         let ran = job.run(self.conn()).await;
+        self.savepoint_to_undo = false;
         let batch = self.batch.as_ref().expect("open while a member runs");
         let (id, outcome) = (batch.id, batch.outcome.subscribe());
         let ended = match ran {
@@ -720,6 +738,33 @@ mod tests {
             .collect();
         expected.sort_unstable();
         assert_eq!(rows, expected, "exactly the kept writes are committed");
+    }
+
+    #[tokio::test]
+    async fn a_job_that_panics_loses_its_writes_and_answer_but_not_the_writer() {
+        let db = Db::open(&scratch_file("panic"), 4).await.expect("open");
+        sqlx::query("CREATE TABLE scratch (n INTEGER NOT NULL)")
+            .execute(&db.pool)
+            .await
+            .expect("create");
+        let panicking: WriteJob<i64> = Box::new(|conn| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO scratch (n) VALUES (-1)")
+                    .execute(&mut *conn)
+                    .await?;
+                panic!("a bug in a job");
+            })
+        });
+        assert!(db.write_job(String::new(), panicking).await.is_err());
+        assert_eq!(
+            db.write_job(String::new(), job(1)).await.expect("the next job runs"),
+            Some(1)
+        );
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT n FROM scratch ORDER BY n")
+            .fetch_all(&db.pool)
+            .await
+            .expect("read");
+        assert_eq!(rows, vec![1, 1], "only the next job's writes are committed");
     }
 
     #[tokio::test]
