@@ -286,7 +286,7 @@ impl GroupWriter {
 /// Checkpoints the write-ahead log every `CHECKPOINT_EVERY` for as long as the writer exists.
 /// PASSIVE: it copies what no reader still needs and never waits for readers or the writer.
 /// With nothing new in the log it returns at once, without a sync.
-async fn checkpoint_while_open(writer: std::sync::Weak<GroupWriter>, shared: AnyPool) {
+async fn checkpoint_while_open(writer: Weak<GroupWriter>, shared: AnyPool) {
     loop {
         tokio::time::sleep(CHECKPOINT_EVERY).await;
         if writer.strong_count() == 0 {
