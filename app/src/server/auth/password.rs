@@ -64,7 +64,7 @@ pub fn check_strength(password: &str) -> Result<(), WeakPassword> {
         return Err(WeakPassword::TooShort { min: MIN_LENGTH });
     }
     let lowered = password.to_lowercase();
-    if COMMON.contains(&lowered.as_str()) || lowered.chars().all(|c| Some(c) == lowered.chars().next()) {
+    if COMMON.contains(&lowered.as_str()) || lowered.chars().all(|c| lowered.starts_with(c)) {
         return Err(WeakPassword::TooCommon);
     }
     Ok(())

@@ -116,7 +116,7 @@ fn history_of<'a>(
             },
         ));
     }
-    items.sort_by(|a, b| b.0.cmp(&a.0));
+    items.sort_by_key(|item| std::cmp::Reverse(item.0));
     items.into_iter().map(|(_, item)| item).collect()
 }
 

@@ -134,7 +134,7 @@ fn shape_problem(path: &str, message: &str) -> FieldProblem {
         ("type_invalid", path.to_owned())
     };
     let field = if field == "." { String::new() } else { field };
-    FieldProblem::new(&field, code, &in_plain_words(message))
+    FieldProblem::new(&field, code, in_plain_words(message))
 }
 
 /// serde names Rust types in its messages (`expected i64`, `expected struct Borrower`): a
