@@ -88,6 +88,24 @@ ensure_postgres() {
   echo "postgres://repaydesk:repaydesk@127.0.0.1:5432/postgres"
 }
 
+# Test databases and logs older than a day: a kept target dir and the local PostgreSQL would
+# otherwise grow by gigabytes (each load bench leaves two databases of over 100 MB). A test's
+# PostgreSQL database is named rd_test_<pid>_<n>_<unix microseconds> (tests/support/databases.rs).
+prune_test_leftovers() {
+  local pg_url="${1:-}" cutoff db
+  if [ -d "$TARGET/test-scratch" ]; then
+    find "$TARGET/test-scratch" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} +
+  fi
+  if [ -z "$pg_url" ] || ! command -v psql >/dev/null; then return 0; fi
+  cutoff=$(( ($(date +%s) - 86400) * 1000000 ))
+  psql "$pg_url" -qtAc "SELECT datname FROM pg_database WHERE datname LIKE 'rd\_test\_%'" 2>/dev/null |
+    while read -r db; do
+      if [ "${db##*_}" -lt "$cutoff" ] 2>/dev/null; then
+        psql "$pg_url" -qc "DROP DATABASE \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+      fi
+    done
+}
+
 start_postgres() {
   if ! command -v pg_lsclusters >/dev/null; then
     if [ "${REPAYDESK_REQUIRE_POSTGRES:-0}" != 1 ]; then return 1; fi
