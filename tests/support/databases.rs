@@ -39,6 +39,7 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
         }
         Backend::Postgres => {
             let admin = postgres_admin_url()?;
+            // `prune_test_leftovers` (scripts/lib.sh) reads the creation time from the end of the name.
             let name = format!(
                 "rd_test_{}_{}_{}",
                 std::process::id(),

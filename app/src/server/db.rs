@@ -18,7 +18,7 @@ pub use group_commit::{JobFuture, WriteJob};
 pub use readers::ReadConnection;
 use readers::Readers;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Backend {
     Sqlite,
     Postgres,

@@ -30,7 +30,7 @@ pub struct Accepted<'a> {
     pub today: chrono::NaiveDate,
 }
 
-/// What was recorded; `None` from `record` when the account was blocked meanwhile.
+/// What was recorded (the job returns `None` when the account was blocked meanwhile).
 pub struct Recorded {
     pub proposal_id: i64,
     /// The agreement's reference, when the plan was accepted on the spot.
@@ -50,16 +50,12 @@ pub fn job(
     accepted: Option<&Accepted<'_>>,
     submitted: serde_json::Value,
 ) -> Result<WriteJob<Recorded>, sqlx::Error> {
-    let dialect = match backend {
-        Backend::Postgres => Dialect::Postgres,
-        Backend::Sqlite => Dialect::Sqlite,
-    };
     let reference = accepted.map(|a| agreements::new_reference(a.today));
     let installments = accepted
         .map(|a| agreements::installment_rows(a.schedule))
         .unwrap_or_default();
     let entries = entries(submitted, proposal.account_id, reference.as_deref());
-    let sql = statements(dialect, accepted.is_some(), installments.len(), entries.len());
+    let sql = statements(backend, accepted.is_some(), installments.len(), entries.len());
 
     let mut query = proposals::bind_new(sqlx::query(sql), proposal, now_ms())?;
     if let (Some(reference), Some(accepted)) = (&reference, accepted) {
@@ -85,15 +81,6 @@ pub fn job(
     }))
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Dialect {
-    /// Statements in a row, separated by semicolons: later ones find the proposal with
-    /// `last_insert_rowid()` or by its key, and the agreement by its reference.
-    Sqlite,
-    /// One statement of data-modifying WITH clauses, each reading what the one before returned.
-    Postgres,
-}
-
 /// Where the parameters after the proposal's ($1 to $21) start.
 const REFERENCE: usize = 22;
 const TOTAL: usize = 23;
@@ -102,22 +89,25 @@ const FIRST_INSTALLMENT: usize = 24;
 /// The SQL of a submission of this shape, built once per shape and kept for the life of the
 /// process (a job owns its query, so its SQL must live as long). The shapes are few: the
 /// rulebook bounds the number of installments before a submission gets here.
-fn statements(dialect: Dialect, accepted: bool, installments: usize, entries: usize) -> &'static str {
-    type Shape = (Dialect, bool, usize, usize);
+fn statements(backend: Backend, accepted: bool, installments: usize, entries: usize) -> &'static str {
+    type Shape = (Backend, bool, usize, usize);
     static BUILT: OnceLock<Mutex<HashMap<Shape, &'static str>>> = OnceLock::new();
     let mut built = BUILT
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
     built
-        .entry((dialect, accepted, installments, entries))
-        .or_insert_with(|| Box::leak(build_statements(dialect, accepted, installments, entries).into_boxed_str()))
+        .entry((backend, accepted, installments, entries))
+        .or_insert_with(|| Box::leak(build_statements(backend, accepted, installments, entries).into_boxed_str()))
 }
 
 /// The SQL of a submission: the proposal ($1 to $21), the agreement (reference, total) and its
 /// schedule (three parameters per installment) when accepted, and `entries` audit entries.
-fn build_statements(dialect: Dialect, accepted: bool, installments: usize, entries: usize) -> String {
-    let postgres = dialect == Dialect::Postgres;
+/// On SQLite, statements in a row separated by semicolons: later ones find the proposal with
+/// `last_insert_rowid()` or by its key, and the agreement by its reference. On PostgreSQL, one
+/// statement of data-modifying WITH clauses, each reading what the one before returned.
+fn build_statements(backend: Backend, accepted: bool, installments: usize, entries: usize) -> String {
+    let postgres = backend == Backend::Postgres;
     let proposal_id = if postgres {
         "(SELECT id FROM proposal)"
     } else {
