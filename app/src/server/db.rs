@@ -433,4 +433,16 @@ pub(crate) mod tests {
         assert!(matches!(parse_url("sqlite://data/r.db"), Ok(Target::SqliteFile(_))));
         assert!(matches!(parse_url("postgres://u@h/db"), Ok(Target::Postgres(_))));
     }
+
+    /// `.cargo/config.toml` builds the bundled SQLite without the locks the writer paid for.
+    #[tokio::test]
+    async fn sqlite_is_built_without_the_global_memory_counters_and_page_cache_mutex() {
+        let db = Db::open(&scratch_file("options"), 1).await.expect("open");
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(&db.pool)
+            .await
+            .expect("compile options");
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+    }
 }
