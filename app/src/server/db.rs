@@ -302,10 +302,16 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator
-            .run(&self.pool)
-            .await
-            .map_err(|e| DbOpenError::Migration(e.to_string()))
+        let failed = |e: &dyn std::fmt::Display| DbOpenError::Migration(e.to_string());
+        let mut conn = self.pool.acquire().await.map_err(|e| failed(&e))?;
+        let migrated = migrator.run(&mut *conn).await.map_err(|e| failed(&e));
+        // A migration may rewrite a table's definition in place (sqlite/0010), which the
+        // connection that ran it does not read again: it is closed, not handed out again.
+        // Except an in-memory database's: the database lives and dies with it (tests only).
+        if self.readers.is_some() {
+            conn.close_on_drop();
+        }
+        migrated
     }
 
     /// Starts a transaction that will write. SQLite must take the write lock up front:
@@ -444,5 +450,74 @@ pub(crate) mod tests {
             .expect("compile options");
         assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
         assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+    }
+
+    /// sqlite/0010 rewrote the status and origin checks as comparisons: they refuse what they
+    /// refused, and writing a proposal no longer builds a temporary index of the allowed values.
+    #[tokio::test]
+    async fn proposal_and_agreement_checks_refuse_bad_values_without_a_temporary_index() {
+        let db = Db::open(&scratch_file("checks"), 4).await.expect("open");
+        let definitions: Vec<String> =
+            sqlx::query_scalar("SELECT sql FROM sqlite_schema WHERE name IN ('proposals', 'agreements')")
+                .fetch_all(&db.pool)
+                .await
+                .expect("definitions");
+        assert_eq!(definitions.len(), 2);
+        assert!(definitions.iter().all(|sql| !sql.contains(" IN (")), "{definitions:?}");
+
+        let mut conn = db.pool.acquire().await.expect("a connection");
+        // Without the foreign keys, so that the check is the only thing that can refuse.
+        conn.execute("PRAGMA foreign_keys = OFF").await.expect("pragma");
+        let proposal = |status: &str| {
+            format!(
+                "INSERT INTO proposals (account_id, borrower_id, idempotency_key, request_hash, status, currency, \
+                 balance_minor, down_payment_minor, installments, frequency, first_payment_date, hardship_note, \
+                 affordability, review_reasons, stage, dpd, policy_version, created_at, updated_at) \
+                 VALUES (1, 1, 'key-{status}', 'hash', '{status}', 'CNY', 100, 0, 2, 'monthly', '2026-12-10', '', \
+                 'ok', '[]', 'early', 10, 'v1', 0, 0)"
+            )
+        };
+        let refused = conn.execute(proposal("pending ").as_str()).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("CHECK constraint failed")),
+            "{refused:?}"
+        );
+        conn.execute(proposal("pending").as_str())
+            .await
+            .expect("a pending proposal");
+        let agreement = |origin: &str, status: &str| {
+            format!(
+                "INSERT INTO agreements (reference, account_id, borrower_id, proposal_id, origin, status, currency, \
+                 total_minor, down_payment_minor, installments, frequency, first_payment_date, policy_version, \
+                 accepted_by, accepted_at, updated_at) \
+                 VALUES ('AG-{origin}-{status}', 1, 1, 1, '{origin}', '{status}', 'CNY', 100, 0, 2, 'monthly', \
+                 '2026-12-10', 'v1', 1, 0, 0)"
+            )
+        };
+        for (origin, status) in [("self-service", "active"), ("self_service", "Active")] {
+            let refused = conn.execute(agreement(origin, status).as_str()).await;
+            assert!(
+                refused
+                    .as_ref()
+                    .is_err_and(|e| e.to_string().contains("CHECK constraint failed")),
+                "{origin} {status}: {refused:?}"
+            );
+        }
+        conn.execute(agreement("self_service", "active").as_str())
+            .await
+            .expect("an agreement");
+
+        let plan: Vec<String> = sqlx::query(&format!("EXPLAIN {}", proposal("approved")))
+            .fetch_all(&mut *conn)
+            .await
+            .expect("explain")
+            .iter()
+            .map(|step| sqlx::Row::try_get(step, "opcode").expect("opcode"))
+            .collect();
+        assert!(!plan.is_empty());
+        assert!(!plan.iter().any(|op| op == "OpenEphemeral"), "{plan:?}");
+        conn.close_on_drop();
     }
 }

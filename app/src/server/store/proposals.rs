@@ -163,7 +163,7 @@ pub struct NewProposal<'a> {
 
 /// Records a proposal ($1 to $21, bound by `bind_new`) unless its account already has a
 /// pending proposal or an active agreement, checked in the same statement, so a request that
-/// lost a race learns it here: no row is returned then.
+/// lost a race learns it here: no row is inserted then.
 pub(super) const INSERT_UNLESS_BLOCKED: &str =
     "INSERT INTO proposals (account_id, borrower_id, idempotency_key, request_hash, status, currency, balance_minor, \
      down_payment_minor, installments, frequency, first_payment_date, hardship_reason, hardship_note, \
@@ -171,8 +171,7 @@ pub(super) const INSERT_UNLESS_BLOCKED: &str =
      created_at, updated_at) \
      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21 \
      WHERE NOT EXISTS (SELECT 1 FROM proposals WHERE account_id = $1 AND status = 'pending') \
-     AND NOT EXISTS (SELECT 1 FROM agreements WHERE account_id = $1 AND status = 'active') \
-     RETURNING id";
+     AND NOT EXISTS (SELECT 1 FROM agreements WHERE account_id = $1 AND status = 'active')";
 
 /// Binds `p` as $1 to $21 of a query whose first parameters are those of `INSERT_UNLESS_BLOCKED`
 /// ($21 is the time of the insert).

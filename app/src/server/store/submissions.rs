@@ -67,7 +67,7 @@ pub fn job(
     let query = audit::bind_entries(query, viewer, Actor::Person(borrower), &entries);
     Ok(Box::new(move |conn| {
         Box::pin(async move {
-            // Only the proposal's insert returns a row (the last SELECT on PostgreSQL). Not
+            // One statement returns a row: the proposal's id, when it was inserted. Not
             // `fetch_optional`: on SQLite it stops at the first row, before the statements after it.
             let rows = query.fetch_all(conn).await?;
             let Some(row) = rows.first() else {
@@ -114,7 +114,16 @@ fn build_statements(backend: Backend, accepted: bool, installments: usize, entri
         "(SELECT id FROM proposals WHERE borrower_id = $2 AND idempotency_key = $3)"
     };
     // Named for PostgreSQL's WITH clauses.
-    let mut parts = vec![("proposal", proposals::INSERT_UNLESS_BLOCKED.to_owned())];
+    let mut parts = if postgres {
+        vec![("proposal", format!("{} RETURNING id", proposals::INSERT_UNLESS_BLOCKED))]
+    } else {
+        // Its id, read while `changes()` still counts the insert: a RETURNING clause would
+        // cost SQLite a temporary table per submission.
+        vec![
+            ("proposal", proposals::INSERT_UNLESS_BLOCKED.to_owned()),
+            ("id", "SELECT last_insert_rowid() AS id WHERE changes() = 1".to_owned()),
+        ]
+    };
     let mut next = REFERENCE;
     if accepted {
         let (new_id, only_if_inserted, returning, agreement, matching) = if postgres {
@@ -143,12 +152,19 @@ fn build_statements(backend: Backend, accepted: bool, installments: usize, entri
                 origin = AgreementOrigin::SelfService.code(),
             ),
         ));
+        let rows = parameter_rows(FIRST_INSTALLMENT, installments, 3);
+        // On SQLite the rows lead the join: as its inner side they would be copied into a
+        // temporary table first.
+        let source = if postgres {
+            format!("{agreement}, (VALUES {rows}) AS v")
+        } else {
+            format!("(VALUES {rows}) AS v CROSS JOIN {agreement}{matching}")
+        };
         parts.push((
             "schedule",
             format!(
-                "{} SELECT a.id, v.column1, v.column2, v.column3 FROM {agreement}, (VALUES {rows}) AS v{matching}",
-                agreements::INSERT_INTO_INSTALLMENTS,
-                rows = parameter_rows(FIRST_INSTALLMENT, installments, 3),
+                "{} SELECT a.id, v.column1, v.column2, v.column3 FROM {source}",
+                agreements::INSERT_INTO_INSTALLMENTS
             ),
         ));
         next = FIRST_INSTALLMENT + 3 * installments;
