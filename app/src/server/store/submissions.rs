@@ -126,22 +126,10 @@ fn build_statements(backend: Backend, accepted: bool, installments: usize, entri
     };
     let mut next = REFERENCE;
     if accepted {
-        let (new_id, only_if_inserted, returning, agreement, matching) = if postgres {
-            (
-                "proposal.id",
-                "FROM proposal",
-                " RETURNING id",
-                "agreement a",
-                String::new(),
-            )
+        let (new_id, only_if_inserted, returning) = if postgres {
+            ("proposal.id", "FROM proposal", " RETURNING id")
         } else {
-            (
-                "last_insert_rowid()",
-                "WHERE changes() = 1",
-                "",
-                "agreements a",
-                format!(" WHERE a.reference = ${REFERENCE}"),
-            )
+            ("last_insert_rowid()", "WHERE changes() = 1", "")
         };
         parts.push((
             "agreement",
@@ -156,9 +144,9 @@ fn build_statements(backend: Backend, accepted: bool, installments: usize, entri
         // On SQLite the rows lead the join: as its inner side they would be copied into a
         // temporary table first.
         let source = if postgres {
-            format!("{agreement}, (VALUES {rows}) AS v")
+            format!("agreement a, (VALUES {rows}) AS v")
         } else {
-            format!("(VALUES {rows}) AS v CROSS JOIN {agreement}{matching}")
+            format!("(VALUES {rows}) AS v CROSS JOIN agreements a WHERE a.reference = ${REFERENCE}")
         };
         parts.push((
             "schedule",
