@@ -13,8 +13,8 @@ use std::time::Duration;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
+pub use group_commit::WriteJob;
 use group_commit::{GroupWriter, Member};
-pub use group_commit::{JobFuture, WriteJob};
 pub use readers::ReadConnection;
 use readers::Readers;
 
@@ -342,19 +342,15 @@ impl Db {
     /// `begin_write_locking`) and returns what it returned once its writes are committed; when
     /// it returns `None`, its writes are rolled back. On a SQLite file the job is queued for the
     /// writer's job thread (see `group_commit`).
-    pub async fn write_job<T: Send + 'static>(
-        &self,
-        row_lock: String,
-        job: WriteJob<T>,
-    ) -> Result<Option<T>, sqlx::Error> {
+    pub async fn write_job(&self, row_lock: String, job: WriteJob) -> Result<Option<i64>, sqlx::Error> {
         if let Writer::Grouped(writer) = &self.writer {
             return writer.run_job(job).await;
         }
         let mut tx = self.begin_write_locking(row_lock).await?;
-        match job(&mut tx).await? {
-            Some(output) => {
+        match job.run_on(&mut tx).await? {
+            Some(answer) => {
                 tx.commit().await?;
-                Ok(Some(output))
+                Ok(Some(answer))
             }
             None => {
                 tx.rollback().await?;
@@ -380,22 +376,22 @@ impl Db {
     }
 }
 
-/// Settings every new connection gets before its first use. `temp_store = MEMORY` keeps the
-/// savepoint journal of a write batch (see `group_commit`) in memory: past 64 KiB SQLite spilled
-/// it to a temporary file, and the writer thread spent much of its time in the kernel writing it.
+/// Applies a connection's settings before its first use.
 async fn prepare_connection(conn: &mut AnyConnection, backend: Backend, role: Role) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
-        conn.execute(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-             PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
-        )
-        .await?;
+        conn.execute(SQLITE_SETTINGS).await?;
         if role == Role::Writer {
             conn.execute(WRITER_SETTINGS).await?;
         }
     }
     Ok(())
 }
+
+/// Settings every new SQLite connection gets. `temp_store = MEMORY` keeps the savepoint journal
+/// of a write batch (see `group_commit`) in memory: past 64 KiB SQLite spilled it to a temporary
+/// file, and the writer thread spent much of its time in the kernel writing it.
+const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;";
 
 /// The writer of a SQLite file: a page cache big enough for a full write batch (SQLite's
 /// default 2 MiB made a batch of 64 submissions spill pages into the log mid-transaction), and

@@ -11,7 +11,9 @@
 //! round trip: every statement a member waits for is a hand-off to SQLite's connection thread
 //! and back while everyone queued behind it waits too.
 //!
-//! A write of one step can go as a job instead (`jobs`), run by a thread of the writer's own.
+//! A write of one step can go as a job instead (`jobs`), run by a thread of the writer's own on
+//! a connection of its own (`direct`), in batches of jobs that alternate with the batches of
+//! write transactions.
 //!
 //! For the same reason the write-ahead log is copied into the database file (a checkpoint, with
 //! a sync of its own) by a task on a connection of the shared pool every `CHECKPOINT_EVERY`,
@@ -20,6 +22,7 @@
 //! mode allows it); the writer's own automatic checkpoint stays as a backstop, at a threshold
 //! the task keeps the log well under (see `prepare_connection`).
 
+mod direct;
 mod jobs;
 
 use std::collections::VecDeque;
@@ -34,8 +37,9 @@ use sqlx::AnyConnection;
 use sqlx::{Any, AnyPool, Executor, TransactionManager};
 use tokio::sync::{watch, Mutex, Notify, OwnedMutexGuard};
 
-use jobs::Job;
-pub use jobs::{JobFuture, WriteJob};
+use direct::Direct;
+use jobs::QueuedJob;
+pub use jobs::WriteJob;
 
 /// A batch commits once it has this many members or has been open this long, even with more
 /// writers queued: that bounds how long its first member waits for the sync.
@@ -73,7 +77,7 @@ pub(crate) struct GroupWriter {
     /// batch on instead of committing it.
     queued: AtomicUsize,
     /// Jobs waiting for the job thread, which `wake_jobs` wakes.
-    jobs: std::sync::Mutex<VecDeque<Box<dyn Job>>>,
+    jobs: std::sync::Mutex<VecDeque<QueuedJob>>,
     wake_jobs: Arc<Notify>,
 }
 
@@ -86,6 +90,8 @@ struct State {
     savepoint_to_undo: bool,
     /// The member before opened the next member's savepoint as it released its own.
     next_savepoint_open: bool,
+    /// The write jobs' connection, once jobs ran (see `jobs`).
+    direct: Option<Direct>,
 }
 
 struct Batch {
@@ -115,6 +121,7 @@ impl GroupWriter {
                 batches_opened: 0,
                 savepoint_to_undo: false,
                 next_savepoint_open: false,
+                direct: None,
             })),
             queued: AtomicUsize::new(0),
             jobs: std::sync::Mutex::new(VecDeque::new()),
@@ -125,7 +132,7 @@ impl GroupWriter {
         writer
     }
 
-    fn queued_jobs(&self) -> std::sync::MutexGuard<'_, VecDeque<Box<dyn Job>>> {
+    fn queued_jobs(&self) -> std::sync::MutexGuard<'_, VecDeque<QueuedJob>> {
         self.jobs.lock().unwrap_or_else(|e| e.into_inner())
     }
 

@@ -248,18 +248,17 @@ async fn try_submit(
         schedule: &plan.schedule,
         today,
     });
-    let job = submissions::job(state.db.backend, viewer, borrower, &new, accepted.as_ref(), submitted)?;
-    let recorded = match state.db.write_job(accounts::plan_decision_lock(account.id), job).await {
-        Ok(Some(recorded)) => recorded,
+    let submission = submissions::job(state.db.backend, viewer, borrower, &new, accepted.as_ref(), submitted)?;
+    let lock = accounts::plan_decision_lock(account.id);
+    let proposal_id = match state.db.write_job(lock, submission.job).await {
+        Ok(Some(id)) => id,
         Ok(None) => return Ok(Attempt::LostRace),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),
         Err(e) => return Err(e),
     };
-    Ok(Attempt::Done(Ok(match recorded.agreement {
+    Ok(Attempt::Done(Ok(match submission.agreement {
         Some(reference) => SubmitOutcome::AgreementRecorded { reference },
-        None => SubmitOutcome::SentForReview {
-            proposal_id: recorded.proposal_id,
-        },
+        None => SubmitOutcome::SentForReview { proposal_id },
     })))
 }
 

@@ -13,8 +13,6 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use sqlx::Row;
-
 use super::agreements;
 use super::audit::{self, Actor, Entry};
 use super::parameter_rows;
@@ -30,16 +28,17 @@ pub struct Accepted<'a> {
     pub today: chrono::NaiveDate,
 }
 
-/// What was recorded (the job returns `None` when the account was blocked meanwhile).
-pub struct Recorded {
-    pub proposal_id: i64,
+/// A submission's write job, and what it records besides the proposal.
+pub struct Submission {
+    /// Answers the new proposal's id, or `None` when the account was blocked meanwhile.
+    pub job: WriteJob,
     /// The agreement's reference, when the plan was accepted on the spot.
     pub agreement: Option<String>,
 }
 
 /// The job recording the proposal, the agreement when `accepted`, and the audit entries
 /// (`submitted` is the submission's detail, to which the proposal id is added), all in one
-/// statement or one multi-statement round trip. It returns `None` when the account already has
+/// statement or one multi-statement round trip. It answers `None` when the account already has
 /// a pending proposal or an active agreement: then what the statements after the proposal's
 /// wrote is rolled back. A unique violation means a copy of this request came first.
 pub fn job(
@@ -49,7 +48,7 @@ pub fn job(
     proposal: &NewProposal<'_>,
     accepted: Option<&Accepted<'_>>,
     submitted: serde_json::Value,
-) -> Result<WriteJob<Recorded>, sqlx::Error> {
+) -> Result<Submission, sqlx::Error> {
     let reference = accepted.map(|a| agreements::new_reference(a.today));
     let installments = accepted
         .map(|a| agreements::installment_rows(a.schedule))
@@ -64,21 +63,12 @@ pub fn job(
             query = query.bind(i64::from(*number)).bind(due.to_string()).bind(amount.minor);
         }
     }
+    // One statement returns a row: the proposal's id, when it was inserted.
     let query = audit::bind_entries(query, viewer, Actor::Person(borrower), &entries);
-    Ok(Box::new(move |conn| {
-        Box::pin(async move {
-            // One statement returns a row: the proposal's id, when it was inserted. Not
-            // `fetch_optional`: on SQLite it stops at the first row, before the statements after it.
-            let rows = query.fetch_all(conn).await?;
-            let Some(row) = rows.first() else {
-                return Ok(None);
-            };
-            Ok(Some(Recorded {
-                proposal_id: row.try_get("id")?,
-                agreement: reference,
-            }))
-        })
-    }))
+    Ok(Submission {
+        job: WriteJob::new(query),
+        agreement: reference,
+    })
 }
 
 /// Where the parameters after the proposal's ($1 to $21) start.

@@ -1,71 +1,56 @@
 //! Write jobs: a write transaction of one step (statements prepared beforehand, no reads
 //! between them in Rust) queued for the writer instead of taking it in turn. A thread of the
-//! writer's own runs the queued jobs back to back, each in its savepoint of the open batch,
-//! without handing the writer from task to task in between: those hand-offs (a task woken on a
-//! busy runtime, then the connection thread woken again) took as long as the statements.
+//! writer's own runs the queued jobs back to back in one transaction, each in a savepoint, on a
+//! connection it drives itself (`direct`), and commits them together: no job waits for a task
+//! to be woken or for SQLite's connection thread between its statements.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
+use std::time::Instant;
 
-use sqlx::{AnyConnection, AnyPool};
-use tokio::sync::{oneshot, watch, Notify, OwnedMutexGuard};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AnyConnection, Execute, Row};
+use tokio::sync::{oneshot, Notify, OwnedMutexGuard};
 
-use super::{batch_failed, end_batch, GroupWriter, Outcome, State, WAIT_FOR_WRITER};
+use super::direct::{Direct, Session};
+use super::{
+    batch_failed, GroupWriter, State, MAX_MEMBERS, MAX_OPEN, OPEN_MEMBER, RELEASE_MEMBER, UNDO_MEMBER, WAIT_FOR_WRITER,
+};
 
-/// The future a write job's statements run as, on the writer's connection.
-pub type JobFuture<'c, T> = Pin<Box<dyn Future<Output = Result<Option<T>, sqlx::Error>> + Send + 'c>>;
-
-/// A write transaction of one step: it runs its statements on the connection and returns what
-/// its caller gets, or `None` to have them rolled back.
-pub type WriteJob<T> = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> JobFuture<'c, T> + Send>;
-
-/// A queued job, whatever it returns.
-pub(super) trait Job: Send {
-    /// Its caller gave up waiting (a cancelled request): it is not run.
-    fn abandoned(&self) -> bool;
-    /// Runs the statements: `Ok(true)` to keep them, `Ok(false)` to roll them back.
-    fn run<'c>(
-        &'c mut self,
-        conn: &'c mut AnyConnection,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + 'c>>;
-    /// Tells the caller how it ended: in which batch its writes are, or why it failed.
-    fn finish(self: Box<Self>, ended: Result<Joined, sqlx::Error>);
+/// A write transaction of one step, as its statements: one query (statements separated by
+/// semicolons, sharing numbered parameters) with its parameters bound. It answers the first
+/// column of the first row a statement returns, an id; a job whose statements return no row
+/// at all has its writes rolled back and answers `None`.
+pub struct WriteJob {
+    query: sqlx::query::Query<'static, Any, AnyArguments<'static>>,
 }
 
-/// The batch a kept job's writes joined.
-pub(super) struct Joined {
-    batch: u64,
-    outcome: watch::Receiver<Outcome>,
+impl WriteJob {
+    pub fn new(query: sqlx::query::Query<'static, Any, AnyArguments<'static>>) -> WriteJob {
+        WriteJob { query }
+    }
+
+    /// Runs the statements through sqlx (PostgreSQL, an in-memory database), in the caller's
+    /// transaction.
+    pub(crate) async fn run_on(self, conn: &mut AnyConnection) -> Result<Option<i64>, sqlx::Error> {
+        // Not `fetch_optional`: on SQLite it stops at the first row, before the statements after it.
+        let rows = self.query.fetch_all(conn).await?;
+        rows.first().map(|row| row.try_get::<i64, _>(0)).transpose()
+    }
+
+    fn run_direct(mut self, session: &mut Session<'_>) -> Result<Option<i64>, sqlx::Error> {
+        let sql = self.query.sql();
+        let arguments = self.query.take_arguments().map_err(|e| sqlx::Error::Encode(e))?;
+        session.run_job(sql, arguments)
+    }
 }
 
-struct TypedJob<T> {
-    work: Option<WriteJob<T>>,
-    output: Option<T>,
-    reply: oneshot::Sender<Result<(Option<T>, Joined), sqlx::Error>>,
-}
+type Answer = Result<Option<i64>, sqlx::Error>;
 
-impl<T: Send + 'static> Job for TypedJob<T> {
-    fn abandoned(&self) -> bool {
-        self.reply.is_closed()
-    }
-
-    fn run<'c>(
-        &'c mut self,
-        conn: &'c mut AnyConnection,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + 'c>> {
-        let work = self.work.take().expect("a job runs once");
-        Box::pin(async move {
-            self.output = work(conn).await?;
-            Ok(self.output.is_some())
-        })
-    }
-
-    fn finish(self: Box<Self>, ended: Result<Joined, sqlx::Error>) {
-        let TypedJob { output, reply, .. } = *self;
-        let _ = reply.send(ended.map(|joined| (output, joined)));
-    }
+/// A job waiting for the job thread, and where its caller waits for the answer.
+pub(super) struct QueuedJob {
+    job: WriteJob,
+    reply: oneshot::Sender<Answer>,
 }
 
 impl GroupWriter {
@@ -80,34 +65,24 @@ impl GroupWriter {
         }
     }
 
-    /// Runs `work` as a write transaction of its own, on the job thread, and returns once its
-    /// writes are committed (at once when it returns `None`, its writes rolled back).
-    pub(crate) async fn run_job<T: Send + 'static>(&self, work: WriteJob<T>) -> Result<Option<T>, sqlx::Error> {
+    /// Runs `job` as a write transaction of its own, on the job thread, and returns once its
+    /// writes are committed (at once when it answers `None`, its writes rolled back).
+    pub(crate) async fn run_job(&self, job: WriteJob) -> Answer {
         let (reply, answer) = oneshot::channel();
-        self.queued_jobs().push_back(Box::new(TypedJob {
-            work: Some(work),
-            output: None,
-            reply,
-        }));
+        self.queued_jobs().push_back(QueuedJob { job, reply });
         self.wake_jobs.notify_one();
         // Dropped on a timeout (or with a cancelled request), `answer` marks the job abandoned:
         // if it has not run yet, it never will.
-        let answered = tokio::time::timeout(WAIT_FOR_WRITER, answer)
+        tokio::time::timeout(WAIT_FOR_WRITER, answer)
             .await
             .map_err(|_| sqlx::Error::PoolTimedOut)?
-            .map_err(|_| batch_failed("the write-job thread stopped"))?;
-        match answered? {
-            (Some(output), joined) => {
-                self.outcome_of(joined.batch, joined.outcome).await?;
-                Ok(Some(output))
-            }
-            (None, _) => Ok(None),
-        }
+            .map_err(|_| batch_failed("the write-job thread stopped"))?
     }
 }
 
-/// The job thread's body. A job that panics loses its own answer (its caller hears the thread
-/// stopped), not the thread: it starts over on a fresh runtime.
+/// The job thread's body. A bug that panics loses the answers of the batch it ran (their
+/// callers hear the thread stopped, and nothing of the batch is committed), not the thread: it
+/// starts over on a fresh runtime.
 fn job_thread(writer: Weak<GroupWriter>, wake: Arc<Notify>) {
     loop {
         let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -120,11 +95,11 @@ fn job_thread(writer: Weak<GroupWriter>, wake: Arc<Notify>) {
         if ran.is_ok() {
             return;
         }
-        tracing::error!("a write job panicked; the write-job thread starts over");
+        tracing::error!("the write-job thread panicked; it starts over");
     }
 }
 
-/// Takes the writer whenever jobs are queued and runs them back to back.
+/// Takes the writer whenever jobs are queued and runs them.
 async fn run_jobs_while_open(writer: Weak<GroupWriter>, wake: Arc<Notify>) {
     loop {
         let Some(writer) = writer.upgrade() else { return };
@@ -135,64 +110,84 @@ async fn run_jobs_while_open(writer: Weak<GroupWriter>, wake: Arc<Notify>) {
         }
         match writer.wait_for_writer().await {
             Ok(state) => run_queued_jobs(&writer, state).await,
-            Err(e) => {
-                let waiting: Vec<_> = writer.queued_jobs().drain(..).collect();
-                for job in waiting {
-                    job.finish(Err(batch_failed(&e.to_string())));
-                }
-            }
+            Err(e) => fail_queued(&writer, &e),
         }
     }
 }
 
-/// Runs queued jobs while there are some and nobody else waits for the writer, then commits the
-/// batch, or hands it on to a writer queued meanwhile (or when it is full, commits it).
+/// Answers every queued job with `cause`.
+fn fail_queued(writer: &GroupWriter, cause: &sqlx::Error) {
+    let waiting: Vec<_> = writer.queued_jobs().drain(..).collect();
+    for queued in waiting {
+        let _ = queued.reply.send(Err(batch_failed(&cause.to_string())));
+    }
+}
+
+/// Commits what write transactions left in the writer's batch (the file has one writer at a
+/// time), then runs queued jobs in a batch of their own and commits it before letting go of
+/// the writer.
 async fn run_queued_jobs(writer: &GroupWriter, mut state: OwnedMutexGuard<State>) {
-    loop {
-        let Some(job) = writer.queued_jobs().pop_front() else {
+    if state.batch.is_some() {
+        // Its members hear the outcome themselves.
+        if let Err(e) = state.commit_batch().await {
+            tracing::warn!("committing a write batch before the jobs failed: {e}");
+        }
+    }
+    if state.direct.is_none() {
+        match Direct::open(&writer.pool).await {
+            Ok(direct) => state.direct = Some(direct),
+            Err(e) => return fail_queued(writer, &e),
+        }
+    }
+    let direct = state.direct.as_mut().expect("opened above");
+    let mut answered = Vec::new();
+    let committed = match direct.session().await {
+        Ok(mut session) => run_batch(writer, &mut session, &mut answered),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = &committed {
+        // Closing the connection rolls back whatever it had open.
+        state.direct = None;
+        tracing::error!("a batch of write jobs failed: {e}");
+    }
+    for (reply, answer) in answered {
+        let answer = match (&committed, answer) {
+            (Err(e), Ok(_)) => Err(batch_failed(&e.to_string())),
+            (_, answer) => answer,
+        };
+        let _ = reply.send(answer);
+    }
+}
+
+/// Runs queued jobs in one transaction, each in a savepoint, while there are some and no write
+/// transaction waits for the writer, up to a full batch; then commits. Each job's answer goes
+/// into `answered`, to be sent once the batch's outcome is known.
+fn run_batch(
+    writer: &GroupWriter,
+    session: &mut Session<'_>,
+    answered: &mut Vec<(oneshot::Sender<Answer>, Answer)>,
+) -> Result<(), sqlx::Error> {
+    session.execute("BEGIN IMMEDIATE")?;
+    let opened = Instant::now();
+    let mut kept = 0;
+    while kept < MAX_MEMBERS && opened.elapsed() < MAX_OPEN && writer.queued.load(Ordering::SeqCst) == 0 {
+        let Some(QueuedJob { job, reply }) = writer.queued_jobs().pop_front() else {
             break;
         };
-        if job.abandoned() {
+        if reply.is_closed() {
             continue;
         }
-        let more = !writer.queued_jobs().is_empty();
-        let batch_alive = state.run_job(&writer.pool, job, more).await;
-        if !batch_alive || state.batch_is_full() || writer.queued.load(Ordering::SeqCst) > 0 {
-            break;
-        }
-    }
-    if state.batch.is_some() && (state.batch_is_full() || !writer.awaited()) {
-        let _ = end_batch(state).await;
-    }
-}
-
-impl State {
-    /// Runs one job in a savepoint of the open batch (opening one if needed) and tells its caller.
-    /// With `more` jobs behind it, a kept job's release opens the next one's savepoint. False
-    /// when the batch failed with it.
-    async fn run_job(&mut self, pool: &AnyPool, mut job: Box<dyn Job>, more: bool) -> bool {
-        if let Err(e) = self.open_member(pool).await {
-            job.finish(Err(e));
-            return false;
-        }
-        // Left set only if the job panics: the writer's next user rolls its writes back.
-        self.savepoint_to_undo = true;
-        let ran = job.run(self.conn()).await;
-        self.savepoint_to_undo = false;
-        let batch = self.batch.as_mut().expect("open while a member runs");
-        let (id, outcome) = (batch.id, batch.outcome.subscribe());
-        let ended = match ran {
-            Ok(true) => {
-                // Counted before the release: if that fails, the batch fails with it.
-                batch.members += 1;
-                self.release_member(more).await
-            }
-            Ok(false) => self.undo_member().await,
-            Err(e) => self.undo_member().await.and(Err(e)),
+        let answer = session.execute(OPEN_MEMBER).and_then(|()| job.run_direct(session));
+        let ended = if matches!(answer, Ok(Some(_))) {
+            kept += 1;
+            session.execute(RELEASE_MEMBER)
+        } else {
+            session.execute(UNDO_MEMBER)
         };
-        job.finish(ended.map(|()| Joined { batch: id, outcome }));
-        self.batch.is_some()
+        answered.push((reply, answer));
+        ended?;
     }
+    session.execute("COMMIT")
 }
 
 #[cfg(test)]
@@ -219,26 +214,25 @@ mod tests {
             .expect("read")
     }
 
-    /// A job inserting `n` twice, then failing, declining or keeping its writes as `n` says.
-    fn job(n: i64) -> WriteJob<i64> {
-        Box::new(move |conn| {
-            Box::pin(async move {
-                sqlx::query("INSERT INTO scratch (n) VALUES ($1); INSERT INTO scratch (n) VALUES ($1)")
-                    .bind(n)
-                    .execute(&mut *conn)
-                    .await?;
-                if n % 5 == 0 {
-                    sqlx::query("INSERT INTO no_such_table VALUES (1)")
-                        .execute(&mut *conn)
-                        .await?;
-                }
-                Ok((n % 7 != 0).then_some(n))
-            })
-        })
+    /// A job inserting `n` twice, then failing (the third insert breaks `NOT NULL`), declining
+    /// (no row) or keeping its writes (answering `n`), as `n` says.
+    fn job(n: i64) -> WriteJob {
+        let sql: &'static str = match n {
+            _ if n % 5 == 0 => {
+                "INSERT INTO scratch (n) VALUES ($1); INSERT INTO scratch (n) VALUES ($1); \
+                                INSERT INTO scratch (n) VALUES (NULL)"
+            }
+            _ if n % 7 == 0 => {
+                "INSERT INTO scratch (n) VALUES ($1); INSERT INTO scratch (n) VALUES ($1); \
+                                SELECT $1 WHERE 0"
+            }
+            _ => "INSERT INTO scratch (n) VALUES ($1); INSERT INTO scratch (n) VALUES ($1); SELECT $1",
+        };
+        WriteJob::new(sqlx::query(sql).bind(n))
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn jobs_and_transactions_share_batches_and_each_keeps_only_its_own_writes() {
+    async fn jobs_and_transactions_share_the_writer_and_each_keeps_only_its_own_writes() {
         let db = scratch_db("jobs").await;
         let mut tasks = Vec::new();
         for n in 1..=200_i64 {
@@ -262,7 +256,7 @@ mod tests {
             let answer = task.await.expect("joined");
             match answer {
                 _ if n % 3 == 0 => assert_eq!(answer.ok(), Some(Some(-n))),
-                Err(_) => assert_eq!(n % 5, 0, "job {n} failed"),
+                Err(e) => assert_eq!(n % 5, 0, "job {n} failed: {e}"),
                 Ok(None) => assert!(n % 7 == 0 && n % 5 != 0, "job {n} declined"),
                 Ok(Some(kept)) => assert!(kept == n && n % 7 != 0 && n % 5 != 0),
             }
@@ -280,23 +274,34 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_job_that_panics_loses_its_writes_and_answer_but_not_the_writer() {
-        let db = scratch_db("panic").await;
-        let panicking: WriteJob<i64> = Box::new(|conn| {
-            Box::pin(async move {
-                sqlx::query("INSERT INTO scratch (n) VALUES (-1)")
-                    .execute(&mut *conn)
-                    .await?;
-                panic!("a bug in a job");
-            })
-        });
-        assert!(db.write_job(String::new(), panicking).await.is_err());
+    async fn a_job_breaking_a_unique_key_is_told_so_as_sqlx_would_tell_it() {
+        let db = scratch_db("unique").await;
+        sqlx::query("CREATE UNIQUE INDEX scratch_once ON scratch (n)")
+            .execute(&db.pool)
+            .await
+            .expect("index");
+        let insert = |n: i64| WriteJob::new(sqlx::query("INSERT INTO scratch (n) VALUES ($1); SELECT $1").bind(n));
+        assert_eq!(db.write_job(String::new(), insert(1)).await.expect("first"), Some(1));
+        match db.write_job(String::new(), insert(1)).await {
+            Err(sqlx::Error::Database(e)) => {
+                assert!(e.is_unique_violation(), "{e}");
+                assert_eq!(e.code().as_deref(), Some("2067"));
+            }
+            other => panic!("expected a unique violation, got {other:?}"),
+        }
+        let bad = WriteJob::new(sqlx::query("INSERT INTO no_such_table VALUES ($1)").bind(1_i64));
+        assert!(db.write_job(String::new(), bad).await.is_err());
         assert_eq!(
-            db.write_job(String::new(), job(1)).await.expect("the next job runs"),
-            Some(1)
+            db.write_job(String::new(), insert(2))
+                .await
+                .expect("the writer goes on"),
+            Some(2)
         );
-        let rows = scratch_rows(&db).await;
-        assert_eq!(rows, vec![1, 1], "only the next job's writes are committed");
+        assert_eq!(
+            scratch_rows(&db).await,
+            vec![1, 2],
+            "only the kept jobs' writes are there"
+        );
     }
 
     #[tokio::test]
