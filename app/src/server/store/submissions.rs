@@ -6,9 +6,10 @@
 //! the commit, and each round trip is a wait on SQLite's connection thread or the network. The
 //! job is prepared (SQL and every parameter) before it queues for the writer.
 //!
-//! On SQLite this relies on sqlx running a query of several statements with shared numbered
-//! parameters, which sqlx 0.8 (pinned by the lockfile) does but has deprecated; an upgrade
-//! that drops it fails every SQLite submission test at once.
+//! On a SQLite file the writer's job thread runs the statements itself (`group_commit::direct`);
+//! on an in-memory database (tests) this relies on sqlx running a query of several statements
+//! with shared numbered parameters, which sqlx 0.8 (pinned by the lockfile) does but has
+//! deprecated; an upgrade that drops it fails the write-job test on an in-memory database.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};

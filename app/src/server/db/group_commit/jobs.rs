@@ -40,7 +40,7 @@ impl WriteJob {
 
     fn run_direct(mut self, session: &mut Session<'_>) -> Result<Option<i64>, sqlx::Error> {
         let sql = self.query.sql();
-        let arguments = self.query.take_arguments().map_err(|e| sqlx::Error::Encode(e))?;
+        let arguments = self.query.take_arguments().map_err(sqlx::Error::Encode)?;
         session.run_job(sql, arguments)
     }
 }
@@ -301,6 +301,23 @@ mod tests {
             scratch_rows(&db).await,
             vec![1, 2],
             "only the kept jobs' writes are there"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_database_runs_the_same_jobs_through_sqlx() {
+        let db = Db::open("sqlite::memory:", 4).await.expect("open");
+        sqlx::query("CREATE TABLE scratch (n INTEGER NOT NULL)")
+            .execute(&db.pool)
+            .await
+            .expect("create");
+        assert_eq!(db.write_job(String::new(), job(1)).await.expect("kept"), Some(1));
+        assert_eq!(db.write_job(String::new(), job(7)).await.expect("declined"), None);
+        assert!(db.write_job(String::new(), job(5)).await.is_err());
+        assert_eq!(
+            scratch_rows(&db).await,
+            vec![1, 1],
+            "only the kept job's writes are there"
         );
     }
 
