@@ -160,7 +160,9 @@ fn prepare_all(db: NonNull<ffi::sqlite3>, sql: &str) -> Result<Vec<Statement>, s
         }
         // SAFETY: `tail` points into `rest` (or at its end).
         let parsed = unsafe { tail.cast::<u8>().offset_from(rest.as_ptr()) };
-        rest = &rest[usize::try_from(parsed).unwrap_or(rest.len())..];
+        // No progress would mean nothing parseable is left.
+        let parsed = usize::try_from(parsed).ok().filter(|n| *n > 0).unwrap_or(rest.len());
+        rest = &rest[parsed..];
         // Only whitespace or a comment left: no statement.
         let Some(raw) = NonNull::new(raw) else { continue };
         // Owned (finalized on drop) before anything can fail.
