@@ -248,6 +248,13 @@ impl Statement {
                 ffi::SQLITE_ROW => {
                     // SAFETY: the statement is on a row.
                     if first.is_none() && unsafe { ffi::sqlite3_column_count(stmt) } > 0 {
+                        // As sqlx would refuse to read anything else as an `i64` (SQLite would
+                        // turn NULL or text into 0), and the job's writes are rolled back.
+                        if unsafe { ffi::sqlite3_column_type(stmt, 0) } != ffi::SQLITE_INTEGER {
+                            return Err(sqlx::Error::Decode(
+                                "a write job answered something other than an integer".into(),
+                            ));
+                        }
                         *first = Some(unsafe { ffi::sqlite3_column_int64(stmt, 0) });
                     }
                 }

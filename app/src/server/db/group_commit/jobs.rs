@@ -128,9 +128,12 @@ fn fail_queued(writer: &GroupWriter, cause: &sqlx::Error) {
 /// the writer.
 async fn run_queued_jobs(writer: &GroupWriter, mut state: OwnedMutexGuard<State>) {
     if state.batch.is_some() {
-        // Its members hear the outcome themselves.
+        // Its members hear the outcome themselves. After a failure its connection is being
+        // closed by a task of this thread's runtime, still holding the file's write lock: the
+        // jobs wait for the next turn rather than for the lock here.
         if let Err(e) = state.commit_batch().await {
             tracing::warn!("committing a write batch before the jobs failed: {e}");
+            return;
         }
     }
     if state.direct.is_none() {
@@ -149,6 +152,11 @@ async fn run_queued_jobs(writer: &GroupWriter, mut state: OwnedMutexGuard<State>
         // Closing the connection rolls back whatever it had open.
         state.direct = None;
         tracing::error!("a batch of write jobs failed: {e}");
+        if answered.is_empty() {
+            // It failed before any job ran (the connection, or BEGIN): the queued jobs hear
+            // why instead of waiting for a writer that may keep failing.
+            fail_queued(writer, e);
+        }
     }
     for (reply, answer) in answered {
         let answer = match (&committed, answer) {
@@ -159,9 +167,10 @@ async fn run_queued_jobs(writer: &GroupWriter, mut state: OwnedMutexGuard<State>
     }
 }
 
-/// Runs queued jobs in one transaction, each in a savepoint, while there are some and no write
-/// transaction waits for the writer, up to a full batch; then commits. Each job's answer goes
-/// into `answered`, to be sent once the batch's outcome is known.
+/// Runs queued jobs in one transaction, each in a savepoint, while there are some, up to a full
+/// batch; it stops early for a write transaction waiting for the writer, but only after a job
+/// ran (with transactions always waiting, jobs would otherwise never run). Then commits. Each
+/// job's answer goes into `answered`, to be sent once the batch's outcome is known.
 fn run_batch(
     writer: &GroupWriter,
     session: &mut Session<'_>,
@@ -170,13 +179,15 @@ fn run_batch(
     session.execute("BEGIN IMMEDIATE")?;
     let opened = Instant::now();
     let mut kept = 0;
-    while kept < MAX_MEMBERS && opened.elapsed() < MAX_OPEN && writer.queued.load(Ordering::SeqCst) == 0 {
+    let mut ran = false;
+    while kept < MAX_MEMBERS && opened.elapsed() < MAX_OPEN && !(ran && writer.queued.load(Ordering::SeqCst) > 0) {
         let Some(QueuedJob { job, reply }) = writer.queued_jobs().pop_front() else {
             break;
         };
         if reply.is_closed() {
             continue;
         }
+        ran = true;
         let answer = session.execute(OPEN_MEMBER).and_then(|()| job.run_direct(session));
         let ended = if matches!(answer, Ok(Some(_))) {
             kept += 1;
@@ -291,6 +302,11 @@ mod tests {
         }
         let bad = WriteJob::new(sqlx::query("INSERT INTO no_such_table VALUES ($1)").bind(1_i64));
         assert!(db.write_job(String::new(), bad).await.is_err());
+        let not_an_id = WriteJob::new(sqlx::query("INSERT INTO scratch (n) VALUES ($1); SELECT NULL").bind(3_i64));
+        assert!(
+            db.write_job(String::new(), not_an_id).await.is_err(),
+            "an answer that is not an integer is refused, as sqlx refuses it"
+        );
         assert_eq!(
             db.write_job(String::new(), insert(2))
                 .await
