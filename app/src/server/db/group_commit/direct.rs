@@ -284,7 +284,7 @@ impl Drop for Statement {
 /// A statement's failure, as sqlx reports SQLite's: the extended result code as the code, so
 /// callers tell a unique violation (a lost race) or a busy database apart the same way.
 #[derive(Debug)]
-pub(super) struct DirectError {
+struct DirectError {
     code: c_int,
     message: String,
 }

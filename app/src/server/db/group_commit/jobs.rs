@@ -208,9 +208,13 @@ mod tests {
     use crate::server::db::tests::scratch_file;
     use crate::server::db::{Db, WriteJob};
 
-    /// A new database with an empty table `scratch (n)` for the jobs to write.
+    /// A new database file with an empty table `scratch (n)` for the jobs to write.
     async fn scratch_db(name: &str) -> Db {
-        let db = Db::open(&scratch_file(name), 8).await.expect("open");
+        with_scratch_table(&scratch_file(name)).await
+    }
+
+    async fn with_scratch_table(url: &str) -> Db {
+        let db = Db::open(url, 8).await.expect("open");
         sqlx::query("CREATE TABLE scratch (n INTEGER NOT NULL)")
             .execute(&db.pool)
             .await
@@ -322,11 +326,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_in_memory_database_runs_the_same_jobs_through_sqlx() {
-        let db = Db::open("sqlite::memory:", 4).await.expect("open");
-        sqlx::query("CREATE TABLE scratch (n INTEGER NOT NULL)")
-            .execute(&db.pool)
-            .await
-            .expect("create");
+        let db = with_scratch_table("sqlite::memory:").await;
         assert_eq!(db.write_job(String::new(), job(1)).await.expect("kept"), Some(1));
         assert_eq!(db.write_job(String::new(), job(7)).await.expect("declined"), None);
         assert!(db.write_job(String::new(), job(5)).await.is_err());
