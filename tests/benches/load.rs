@@ -244,6 +244,9 @@ struct Figure {
     p50: usize,
     p99: usize,
     errors: usize,
+    /// CPU time the server and the database spent per request, in microseconds (rounds only):
+    /// steadier than a rate on a shared machine, where a round may lose a core to a neighbour.
+    cpu_us: Option<f64>,
 }
 
 fn percentile(aggregate: &GooseRequestMetricAggregate, q: f64) -> usize {
@@ -274,6 +277,7 @@ fn figure(what: &str, metrics: &GooseMetrics, request: &str) -> Figure {
         p50: percentile(aggregate, 0.50),
         p99: percentile(aggregate, 0.99),
         errors: aggregate.fail_count,
+        cpu_us: None,
     }
 }
 
@@ -324,7 +328,7 @@ async fn measure_submissions(app: &TestApp, label: &str, table: &mut Vec<Figure>
     let submitted = format!("plan submission, 64 users, {label}");
     let bare = format!("bare 4-statement transaction, {label}");
     let rounds = alternate(
-        &app.base_url,
+        app,
         Measured {
             what: &submitted,
             request: "submission",
@@ -374,30 +378,60 @@ impl Round {
 }
 
 /// `ROUNDS` rounds of the floor then the real load, at 64 users each.
-async fn alternate<R, F>(host: &str, real: Measured<'_, R>, floor: Measured<'_, F>) -> Vec<Round>
+async fn alternate<R, F>(app: &TestApp, real: Measured<'_, R>, floor: Measured<'_, F>) -> Vec<Round>
 where
     R: Fn() -> Scenario,
     F: Fn() -> Scenario,
 {
     let mut rounds = Vec::with_capacity(ROUNDS);
     for round in 1..=ROUNDS {
-        let floor_metrics = attack(host, 64, ROUND, (floor.scenario)()).await;
-        let real_metrics = attack(host, 64, ROUND, (real.scenario)()).await;
-        errors(real.what, &real_metrics);
-        rounds.push(Round {
-            real: figure(
-                &format!("{} ({round}/{ROUNDS})", real.what),
-                &real_metrics,
-                real.request,
-            ),
-            floor: figure(
-                &format!("{} ({round}/{ROUNDS})", floor.what),
-                &floor_metrics,
-                floor.request,
-            ),
-        });
+        let floor = measure_round(app, &floor, round).await;
+        let real = measure_round(app, &real, round).await;
+        rounds.push(Round { real, floor });
     }
     rounds
+}
+
+/// One side of a round, with the CPU time the server and the database spent on it.
+async fn measure_round<S: Fn() -> Scenario>(app: &TestApp, side: &Measured<'_, S>, round: usize) -> Figure {
+    let cpu_before = service_cpu_ticks(app.pid());
+    let metrics = attack(&app.base_url, 64, ROUND, (side.scenario)()).await;
+    let cpu_ticks = service_cpu_ticks(app.pid()).saturating_sub(cpu_before);
+    errors(side.what, &metrics);
+    let mut figure = figure(&format!("{} ({round}/{ROUNDS})", side.what), &metrics, side.request);
+    figure.cpu_us = Some(cpu_ticks as f64 * TICK_US / figure.requests.max(1) as f64);
+    figure
+}
+
+/// Microseconds in a clock tick of `/proc/<pid>/stat`'s times (Linux reports them in USER_HZ,
+/// which is 100 on every architecture it exposes to user space).
+const TICK_US: f64 = 10_000.0;
+
+/// CPU ticks used so far by the server process and every PostgreSQL process on this machine
+/// (no PostgreSQL runs during the SQLite measurements, or it idles).
+fn service_cpu_ticks(server_pid: u32) -> u64 {
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    processes
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+        .filter_map(|stat| {
+            let pid: u32 = stat.split_whitespace().next()?.parse().ok()?;
+            // The command name is in parentheses and may hold spaces: fields follow the last ')'.
+            let (name, fields) = stat.rsplit_once(')')?;
+            let is_postgres = name.ends_with("(postgres");
+            (pid == server_pid || is_postgres).then(|| {
+                let times: Vec<u64> = fields
+                    .split_whitespace()
+                    .skip(11)
+                    .take(2)
+                    .filter_map(|f| f.parse().ok())
+                    .collect();
+                times.iter().sum::<u64>()
+            })
+        })
+        .sum()
 }
 
 fn median_round(rounds: &[Round]) -> &Round {
@@ -423,13 +457,14 @@ fn peak_memory_kib(pid: u32) -> Option<u64> {
 
 fn print_table(table: &[Figure]) {
     println!(
-        "\n{:<52} {:>9} {:>10} {:>8} {:>8} {:>7}",
-        "load (goose, loopback)", "requests", "per second", "p50 ms", "p99 ms", "errors"
+        "\n{:<52} {:>9} {:>10} {:>8} {:>8} {:>7} {:>11}",
+        "load (goose, loopback)", "requests", "per second", "p50 ms", "p99 ms", "errors", "CPU us/req"
     );
     for f in table {
+        let cpu = f.cpu_us.map_or(String::new(), |us| format!("{us:.0}"));
         println!(
-            "{:<52} {:>9} {:>10.1} {:>8} {:>8} {:>7}",
-            f.what, f.requests, f.per_second, f.p50, f.p99, f.errors
+            "{:<52} {:>9} {:>10.1} {:>8} {:>8} {:>7} {:>11}",
+            f.what, f.requests, f.per_second, f.p50, f.p99, f.errors, cpu
         );
     }
 }
@@ -447,7 +482,8 @@ fn verdict(met: bool) -> &'static str {
 const SERVER_FLAGS: &[&str] = &["--bench-endpoints", "--attempts-per-address", "1000000"];
 
 /// Whether the measurement named `phase` runs: all of them unless `BENCH_LOAD` lists some
-/// (comma-separated: dashboard, sign-in, submissions, mixed), as when profiling one of them.
+/// (comma-separated: dashboard, sign-in, submissions, mixed), as when profiling one of them;
+/// `submissions-sqlite` or `submissions-postgres` measures submissions on one database only.
 fn runs(phase: &str) -> bool {
     std::env::var("BENCH_LOAD").map_or(true, |list| list.split(',').any(|p| p.trim() == phase))
 }
@@ -467,7 +503,7 @@ async fn main() {
     if runs("sign-in") {
         measure_sign_in(&app, &url, &mut table, &mut goals).await;
     }
-    if runs("submissions") {
+    if runs("submissions") || runs("submissions-sqlite") || runs("submissions-postgres") {
         submission_goals(&app, &mut table, &mut goals).await;
     }
     if runs("mixed") {
@@ -489,7 +525,7 @@ async fn measure_dashboard(app: &TestApp, table: &mut Vec<Figure>, goals: &mut V
         ..Fixture::default()
     });
     let rounds = alternate(
-        &app.base_url,
+        app,
         Measured {
             what: "signed-in dashboard (SSR + session + DB), 64 conn.",
             request: "dashboard",
@@ -548,7 +584,12 @@ async fn measure_sign_in(app: &TestApp, url: &str, table: &mut Vec<Figure>, goal
 
 /// Submissions beside the bare transaction, on SQLite, then on PostgreSQL when it runs here.
 async fn submission_goals(app: &TestApp, table: &mut Vec<Figure>, goals: &mut Vec<String>) {
-    measure_submissions(app, "SQLite", table, goals).await;
+    if runs("submissions") || runs("submissions-sqlite") {
+        measure_submissions(app, "SQLite", table, goals).await;
+    }
+    if !(runs("submissions") || runs("submissions-postgres")) {
+        return;
+    }
     if let Some(pg_url) = fresh_database(Backend::Postgres).await {
         let pg = TestApp::spawn_with(&pg_url, SERVER_FLAGS).await;
         println!("PostgreSQL server pid {}", pg.pid());
