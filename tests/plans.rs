@@ -3,7 +3,7 @@
 
 use app::server::db::Db;
 use serde_json::{json, Value};
-use tests::{on_both_backends, submit_plan, TestApp, BORROWER_A, BORROWER_B};
+use tests::{clone_accounts, on_both_backends, submit_plan, TestApp, BORROWER_A, BORROWER_B};
 
 /// Borrower A's early-stage account (¥13,014.50, 12 days past due) in the demo data.
 const EARLY_ACCOUNT: i64 = 1;
@@ -556,4 +556,53 @@ on_both_backends!(
     a_submissions_writes_name_each_other =>
     a_submissions_writes_name_each_other_on_sqlite,
     a_submissions_writes_name_each_other_on_postgres
+);
+
+/// Submissions racing on one account with different keys, half of them plans accepted at once
+/// and half plans sent for review: one lands, whichever it is, and every other is told 409.
+/// A pending proposal and an active agreement never land together (PostgreSQL runs the
+/// submission as one statement, with the account's lock taken inside it).
+async fn racing_plans_on_one_account_leave_one_plan(app: TestApp) {
+    let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let accounts = clone_accounts(&app.database_url, EARLY_ACCOUNT, None, "CL-RACE", 16).await;
+    for (trial, account) in accounts.iter().enumerate() {
+        let keys: Vec<String> = (0..6).map(|n| format!("key-race-{trial}-{n}")).collect();
+        let copies = keys.iter().enumerate().map(|(n, key)| {
+            let proposal = if n % 2 == 0 {
+                plan("6", "monthly", "2026-12-10")
+            } else {
+                plan("20", "weekly", "2026-12-05")
+            };
+            submit_plan(&client, &app, *account, key, proposal)
+        });
+        let answers = futures::future::join_all(copies).await;
+        let landed: Vec<&Value> = answers
+            .iter()
+            .filter(|(status, _)| *status == 200)
+            .map(|(_, body)| body)
+            .collect();
+        assert_eq!(landed.len(), 1, "account {account}: {answers:?}");
+        for (status, body) in answers.iter().filter(|(status, _)| *status != 200) {
+            assert_eq!(*status, 409, "account {account}: {body}");
+            let code = body["Conflict"]["code"].as_str().unwrap_or_default();
+            assert!(["proposal_pending", "agreement_active"].contains(&code), "{body}");
+        }
+        let db = Db::open(&app.database_url, 1).await.expect("open the test database");
+        let (proposals, pending, active): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM proposals WHERE account_id = $1), \
+             (SELECT COUNT(*) FROM proposals WHERE account_id = $1 AND status = 'pending'), \
+             (SELECT COUNT(*) FROM agreements WHERE account_id = $1 AND status = 'active')",
+        )
+        .bind(account)
+        .fetch_one(&db.pool)
+        .await
+        .expect("the account's plans");
+        assert_eq!((proposals, pending + active), (1, 1), "account {account}: {landed:?}");
+    }
+}
+
+on_both_backends!(
+    racing_plans_on_one_account_leave_one_plan =>
+    racing_plans_on_one_account_leave_one_plan_on_sqlite,
+    racing_plans_on_one_account_leave_one_plan_on_postgres
 );

@@ -338,23 +338,33 @@ impl Db {
         }
     }
 
-    /// Runs `job` as a write transaction of its own (begun with `row_lock` on PostgreSQL, as
-    /// `begin_write_locking`) and returns what it returned once its writes are committed; when
-    /// it returns `None`, its writes are rolled back. On a SQLite file the job is queued for the
-    /// writer's job thread (see `group_commit`).
-    pub async fn write_job(&self, row_lock: String, job: WriteJob) -> Result<Option<i64>, sqlx::Error> {
-        if let Writer::Grouped(writer) = &self.writer {
-            return writer.run_job(job).await;
-        }
-        let mut tx = self.begin_write_locking(row_lock).await?;
-        match job.run_on(&mut tx).await? {
-            Some(answer) => {
-                tx.commit().await?;
-                Ok(Some(answer))
+    /// Runs `job` as a write transaction of its own and returns what it returned once its writes
+    /// are committed; when it returns `None`, its writes are rolled back. On a SQLite file the
+    /// job is queued for the writer's job thread (see `group_commit`). On PostgreSQL it runs as
+    /// one statement without an explicit transaction around it (one round trip), and a job that
+    /// fails with `JOB_DECLINED` answers `None`: the failure undid the whole statement.
+    pub async fn write_job(&self, job: WriteJob) -> Result<Option<i64>, sqlx::Error> {
+        match (&self.writer, self.backend) {
+            (Writer::Grouped(writer), _) => writer.run_job(job).await,
+            (Writer::Pooled(pool), Backend::Postgres) => {
+                let mut conn = pool.acquire().await?;
+                match job.run_on(&mut conn).await {
+                    Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some(JOB_DECLINED) => Ok(None),
+                    answer => answer,
+                }
             }
-            None => {
-                tx.rollback().await?;
-                Ok(None)
+            (Writer::Pooled(_), Backend::Sqlite) => {
+                let mut tx = self.begin_write().await?;
+                match job.run_on(&mut tx).await? {
+                    Some(answer) => {
+                        tx.commit().await?;
+                        Ok(Some(answer))
+                    }
+                    None => {
+                        tx.rollback().await?;
+                        Ok(None)
+                    }
+                }
             }
         }
     }
@@ -386,6 +396,10 @@ async fn prepare_connection(conn: &mut AnyConnection, backend: Backend, role: Ro
     }
     Ok(())
 }
+
+/// The SQLSTATE a write job on PostgreSQL raises to decline: its statement is undone and
+/// `write_job` answers `None` (see `claim_account_for_new_plan`, migration 0009).
+pub const JOB_DECLINED: &str = "RD409";
 
 /// Settings every new SQLite connection gets. `temp_store = MEMORY` keeps the savepoint journal
 /// of a write batch (see `group_commit`) in memory: past 64 KiB SQLite spilled it to a temporary

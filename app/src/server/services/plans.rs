@@ -249,8 +249,7 @@ async fn try_submit(
         today,
     });
     let submission = submissions::job(state.db.backend, viewer, borrower, &new, accepted.as_ref(), submitted)?;
-    let lock = accounts::plan_decision_lock(account.id);
-    let proposal_id = match state.db.write_job(lock, submission.job).await {
+    let proposal_id = match state.db.write_job(submission.job).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(Attempt::LostRace),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Attempt::LostRace),

@@ -109,12 +109,6 @@ where
     })
 }
 
-/// The row lock a plan decision on the account begins with (`Db::write_job`), held until its
-/// transaction ends, so plan decisions about one account happen one at a time.
-pub fn plan_decision_lock(account_id: i64) -> String {
-    format!("SELECT id FROM accounts WHERE id = {account_id} FOR UPDATE")
-}
-
 pub struct NewAccount<'a> {
     pub borrower_id: i64,
     pub reference: &'a str,

@@ -11,7 +11,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::policy::Frequency;
 use crate::domain::proposal::HardshipReason;
 use crate::model::{PlanTerms, ProposalStatus};
-use crate::server::db::now_ms;
+use crate::server::db::{now_ms, Backend};
 
 /// A stored proposal, parsed.
 #[derive(Clone, Debug)]
@@ -163,17 +163,28 @@ pub struct NewProposal<'a> {
 
 /// Records a proposal ($1 to $21, bound by `bind_new`) unless its account already has a
 /// pending proposal or an active agreement, checked in the same statement, so a request that
-/// lost a race learns it here: no row is inserted then.
-pub(super) const INSERT_UNLESS_BLOCKED: &str =
-    "INSERT INTO proposals (account_id, borrower_id, idempotency_key, request_hash, status, currency, balance_minor, \
-     down_payment_minor, installments, frequency, first_payment_date, hardship_reason, hardship_note, \
-     monthly_income_minor, monthly_expenses_minor, affordability, review_reasons, stage, dpd, policy_version, \
-     created_at, updated_at) \
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21 \
-     WHERE NOT EXISTS (SELECT 1 FROM proposals WHERE account_id = $1 AND status = 'pending') \
-     AND NOT EXISTS (SELECT 1 FROM agreements WHERE account_id = $1 AND status = 'active')";
+/// lost a race learns it here. On SQLite, whose write transactions run one at a time, no row
+/// is inserted then. On PostgreSQL the check takes the account's row lock first and fails the
+/// statement with `db::JOB_DECLINED` (`claim_account_for_new_plan`, migration 0009).
+pub(super) fn insert_unless_blocked(backend: Backend) -> String {
+    let gate = match backend {
+        Backend::Sqlite => {
+            "NOT EXISTS (SELECT 1 FROM proposals WHERE account_id = $1 AND status = 'pending') \
+             AND NOT EXISTS (SELECT 1 FROM agreements WHERE account_id = $1 AND status = 'active')"
+        }
+        Backend::Postgres => "claim_account_for_new_plan($1)",
+    };
+    format!(
+        "INSERT INTO proposals (account_id, borrower_id, idempotency_key, request_hash, status, currency, balance_minor, \
+         down_payment_minor, installments, frequency, first_payment_date, hardship_reason, hardship_note, \
+         monthly_income_minor, monthly_expenses_minor, affordability, review_reasons, stage, dpd, policy_version, \
+         created_at, updated_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21 \
+         WHERE {gate}"
+    )
+}
 
-/// Binds `p` as $1 to $21 of a query whose first parameters are those of `INSERT_UNLESS_BLOCKED`
+/// Binds `p` as $1 to $21 of a query whose first parameters are those of `insert_unless_blocked`
 /// ($21 is the time of the insert).
 pub(super) fn bind_new<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,

@@ -4,7 +4,9 @@
 //! The writes go in one round trip instead of four: the transaction holds the account's row
 //! (and on a SQLite file the one writer every submission queues for) from the first write to
 //! the commit, and each round trip is a wait on SQLite's connection thread or the network. The
-//! job is prepared (SQL and every parameter) before it queues for the writer.
+//! job is prepared (SQL and every parameter) before it queues for the writer. On PostgreSQL the
+//! statement is its own transaction: the account's row lock is taken inside it, by the gate
+//! the proposal's insert passes (`proposals::insert_unless_blocked`).
 //!
 //! On a SQLite file the writer's job thread runs the statements itself (`group_commit::direct`);
 //! on an in-memory database (tests) this relies on sqlx running a query of several statements
@@ -40,8 +42,8 @@ pub struct Submission {
 /// The job recording the proposal, the agreement when `accepted`, and the audit entries
 /// (`submitted` is the submission's detail, to which the proposal id is added), all in one
 /// statement or one multi-statement round trip. It answers `None` when the account already has
-/// a pending proposal or an active agreement: then what the statements after the proposal's
-/// wrote is rolled back. A unique violation means a copy of this request came first.
+/// a pending proposal or an active agreement (on PostgreSQL by failing with `JOB_DECLINED`):
+/// then nothing of it is kept. A unique violation means a copy of this request came first.
 pub fn job(
     backend: Backend,
     viewer: &Viewer,
@@ -106,12 +108,15 @@ fn build_statements(backend: Backend, accepted: bool, installments: usize, entri
     };
     // Named for PostgreSQL's WITH clauses.
     let mut parts = if postgres {
-        vec![("proposal", format!("{} RETURNING id", proposals::INSERT_UNLESS_BLOCKED))]
+        vec![(
+            "proposal",
+            format!("{} RETURNING id", proposals::insert_unless_blocked(backend)),
+        )]
     } else {
         // Its id, read while `changes()` still counts the insert: a RETURNING clause would
         // cost SQLite a temporary table per submission.
         vec![
-            ("proposal", proposals::INSERT_UNLESS_BLOCKED.to_owned()),
+            ("proposal", proposals::insert_unless_blocked(backend)),
             ("id", "SELECT last_insert_rowid() AS id WHERE changes() = 1".to_owned()),
         ]
     };

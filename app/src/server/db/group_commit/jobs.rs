@@ -20,7 +20,8 @@ use super::{
 /// A write transaction of one step, as its statements: one query (statements separated by
 /// semicolons, sharing numbered parameters) with its parameters bound. It answers the first
 /// column of the first row a statement returns, an id; a job whose statements return no row
-/// at all has its writes rolled back and answers `None`.
+/// at all has its writes rolled back and answers `None`. On PostgreSQL a job is one statement
+/// with nothing around it, so it declines by failing with `db::JOB_DECLINED` instead.
 pub struct WriteJob {
     query: sqlx::query::Query<'static, Any, AnyArguments<'static>>,
 }
@@ -263,7 +264,7 @@ mod tests {
                     tx.commit().await?;
                     Ok(Some(-n))
                 } else {
-                    db.write_job(String::new(), job(n)).await
+                    db.write_job(job(n)).await
                 }
             }));
         }
@@ -296,8 +297,8 @@ mod tests {
             .await
             .expect("index");
         let insert = |n: i64| WriteJob::new(sqlx::query("INSERT INTO scratch (n) VALUES ($1); SELECT $1").bind(n));
-        assert_eq!(db.write_job(String::new(), insert(1)).await.expect("first"), Some(1));
-        match db.write_job(String::new(), insert(1)).await {
+        assert_eq!(db.write_job(insert(1)).await.expect("first"), Some(1));
+        match db.write_job(insert(1)).await {
             Err(sqlx::Error::Database(e)) => {
                 assert!(e.is_unique_violation(), "{e}");
                 assert_eq!(e.code().as_deref(), Some("2067"));
@@ -305,18 +306,13 @@ mod tests {
             other => panic!("expected a unique violation, got {other:?}"),
         }
         let bad = WriteJob::new(sqlx::query("INSERT INTO no_such_table VALUES ($1)").bind(1_i64));
-        assert!(db.write_job(String::new(), bad).await.is_err());
+        assert!(db.write_job(bad).await.is_err());
         let not_an_id = WriteJob::new(sqlx::query("INSERT INTO scratch (n) VALUES ($1); SELECT NULL").bind(3_i64));
         assert!(
-            db.write_job(String::new(), not_an_id).await.is_err(),
+            db.write_job(not_an_id).await.is_err(),
             "an answer that is not an integer is refused, as sqlx refuses it"
         );
-        assert_eq!(
-            db.write_job(String::new(), insert(2))
-                .await
-                .expect("the writer goes on"),
-            Some(2)
-        );
+        assert_eq!(db.write_job(insert(2)).await.expect("the writer goes on"), Some(2));
         assert_eq!(
             scratch_rows(&db).await,
             vec![1, 2],
@@ -327,9 +323,9 @@ mod tests {
     #[tokio::test]
     async fn an_in_memory_database_runs_the_same_jobs_through_sqlx() {
         let db = with_scratch_table("sqlite::memory:").await;
-        assert_eq!(db.write_job(String::new(), job(1)).await.expect("kept"), Some(1));
-        assert_eq!(db.write_job(String::new(), job(7)).await.expect("declined"), None);
-        assert!(db.write_job(String::new(), job(5)).await.is_err());
+        assert_eq!(db.write_job(job(1)).await.expect("kept"), Some(1));
+        assert_eq!(db.write_job(job(7)).await.expect("declined"), None);
+        assert!(db.write_job(job(5)).await.is_err());
         assert_eq!(
             scratch_rows(&db).await,
             vec![1, 1],
@@ -342,7 +338,7 @@ mod tests {
         let db = scratch_db("abandoned").await;
         // Hold the writer, so the job waits in the queue; then drop its caller.
         let tx = db.begin_write().await.expect("begin");
-        let queued = tokio::time::timeout(Duration::from_millis(100), db.write_job(String::new(), job(1))).await;
+        let queued = tokio::time::timeout(Duration::from_millis(100), db.write_job(job(1))).await;
         assert!(queued.is_err(), "the job waited for the writer");
         tx.commit().await.expect("commit");
         db.settle().await.expect("settle");
