@@ -399,7 +399,7 @@ async fn prepare_connection(conn: &mut AnyConnection, backend: Backend, role: Ro
 
 /// The SQLSTATE a write job on PostgreSQL raises to decline: its statement is undone and
 /// `write_job` answers `None` (see `claim_account_for_new_plan`, migration 0009).
-pub const JOB_DECLINED: &str = "RD409";
+pub(crate) const JOB_DECLINED: &str = "RD409";
 
 /// Settings every new SQLite connection gets. `temp_store = MEMORY` keeps the savepoint journal
 /// of a write batch (see `group_commit`) in memory: past 64 KiB SQLite spilled it to a temporary
