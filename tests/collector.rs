@@ -253,6 +253,47 @@ async fn an_expired_counter_offer_cannot_be_accepted_and_a_declined_one_frees_th
     pending_proposal(&app, &borrower, 1, "key-expire-03").await;
 }
 
+/// A borrower who sent another plan for review while a counter-offer was open cannot then
+/// accept the offer: an agreement would land beside a pending proposal. Nothing is recorded and
+/// the offer stays open.
+async fn an_offer_cannot_be_accepted_beside_a_newer_pending_plan(app: TestApp) {
+    let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
+    let collector = app.signed_in(COLLECTOR.0, COLLECTOR.1).await;
+    let id = pending_proposal(&app, &borrower, 1, "key-beside-01").await;
+    counter(&collector, &app, id, "6", "2026-12-08").await;
+    pending_proposal(&app, &borrower, 1, "key-beside-02").await;
+    let (status, body) = post_json(
+        &borrower,
+        &app,
+        "/api/plans/counter-offer",
+        json!({ "proposal_id": id, "accept": true }),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["Conflict"]["code"]),
+        (409, &json!("proposal_pending")),
+        "{body}"
+    );
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM agreements").await, 0);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM counter_offers WHERE status = 'open'").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_offer_cannot_be_accepted_beside_a_newer_pending_plan_on_sqlite() {
+    an_offer_cannot_be_accepted_beside_a_newer_pending_plan(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn an_offer_cannot_be_accepted_beside_a_newer_pending_plan_on_postgres() {
+    let Some(url) = fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    an_offer_cannot_be_accepted_beside_a_newer_pending_plan(TestApp::spawn_with(&url, &[]).await).await;
+}
+
 async fn paid(app: &TestApp) -> Vec<i64> {
     sqlx::query_scalar("SELECT paid_minor FROM agreement_installments ORDER BY number")
         .fetch_all(&db(app).await.pool)

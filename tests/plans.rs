@@ -565,6 +565,7 @@ on_both_backends!(
 async fn racing_plans_on_one_account_leave_one_plan(app: TestApp) {
     let client = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
     let accounts = clone_accounts(&app.database_url, EARLY_ACCOUNT, None, "CL-RACE", 16).await;
+    let db = Db::open(&app.database_url, 1).await.expect("open the test database");
     for (trial, account) in accounts.iter().enumerate() {
         let keys: Vec<String> = (0..6).map(|n| format!("key-race-{trial}-{n}")).collect();
         let copies = keys.iter().enumerate().map(|(n, key)| {
@@ -587,7 +588,6 @@ async fn racing_plans_on_one_account_leave_one_plan(app: TestApp) {
             let code = body["Conflict"]["code"].as_str().unwrap_or_default();
             assert!(["proposal_pending", "agreement_active"].contains(&code), "{body}");
         }
-        let db = Db::open(&app.database_url, 1).await.expect("open the test database");
         let (proposals, pending, active): (i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM proposals WHERE account_id = $1), \
              (SELECT COUNT(*) FROM proposals WHERE account_id = $1 AND status = 'pending'), \

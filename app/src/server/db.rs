@@ -325,14 +325,14 @@ impl Db {
         Ok(Tx(kind))
     }
 
-    /// Starts a write transaction whose first statement, on PostgreSQL, is `row_lock`, sent with
-    /// BEGIN in one round trip. That goes by the simple query protocol, which takes no
-    /// parameters: only integers may be written into `row_lock`. SQLite needs no row lock: its
-    /// write transactions already run one at a time.
-    pub async fn begin_write_locking(&self, row_lock: String) -> Result<Tx, sqlx::Error> {
+    /// Starts a write transaction whose first statement, on PostgreSQL, is `lock_sql` (a row or
+    /// advisory lock), sent with BEGIN in one round trip. That goes by the simple query
+    /// protocol, which takes no parameters: only integers may be written into `lock_sql`.
+    /// SQLite needs no lock: its write transactions already run one at a time.
+    pub async fn begin_write_locking(&self, lock_sql: String) -> Result<Tx, sqlx::Error> {
         match (&self.writer, self.backend) {
             (Writer::Pooled(pool), Backend::Postgres) => {
-                Ok(Tx(TxKind::Pooled(pool.begin_with(format!("BEGIN; {row_lock}")).await?)))
+                Ok(Tx(TxKind::Pooled(pool.begin_with(format!("BEGIN; {lock_sql}")).await?)))
             }
             _ => self.begin_write().await,
         }
@@ -341,8 +341,9 @@ impl Db {
     /// Runs `job` as a write transaction of its own and returns what it returned once its writes
     /// are committed; when it returns `None`, its writes are rolled back. On a SQLite file the
     /// job is queued for the writer's job thread (see `group_commit`). On PostgreSQL it runs as
-    /// one statement without an explicit transaction around it (one round trip), and a job that
-    /// fails with `JOB_DECLINED` answers `None`: the failure undid the whole statement.
+    /// one statement without an explicit transaction around it (one round trip), so a job
+    /// declines by failing with `JOB_DECLINED`, which undoes the whole statement; one that
+    /// answers no row there is an error, as its writes were kept.
     pub async fn write_job(&self, job: WriteJob) -> Result<Option<i64>, sqlx::Error> {
         match (&self.writer, self.backend) {
             (Writer::Grouped(writer), _) => writer.run_job(job).await,
@@ -350,6 +351,9 @@ impl Db {
                 let mut conn = pool.acquire().await?;
                 match job.run_on(&mut conn).await {
                     Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some(JOB_DECLINED) => Ok(None),
+                    Ok(None) => Err(sqlx::Error::Protocol(
+                        "a write job on PostgreSQL answered no row instead of declining: its writes were kept".into(),
+                    )),
                     answer => answer,
                 }
             }

@@ -4,6 +4,7 @@
 use crate::domain::schedule::generate;
 use crate::error::AppError;
 use crate::model::{AgreementOrigin, CounterOfferStatus, CounterOfferView, CurrentUser, ProposalStatus};
+use crate::server::store::accounts;
 use crate::server::store::agreements::{self, NewAgreement};
 use crate::server::store::audit;
 use crate::server::store::counter_offers;
@@ -103,6 +104,13 @@ async fn try_answer(
         return Ok(Err(AppError::Conflict {
             code: "counter_offer_expired".into(),
         }));
+    }
+    // The borrower may have sent another plan while the offer was open: an agreement from the
+    // offer must not land beside it.
+    if accept {
+        if let Some(code) = accounts::agreement_block(&mut tx, proposal.account_id).await? {
+            return Ok(Err(AppError::Conflict { code: code.into() }));
+        }
     }
     let status = if accept {
         CounterOfferStatus::Accepted

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::date;
 use crate::domain::money::{Currency, Money};
 use crate::model::Balance;
-use crate::server::db::{now_ms, Db};
+use crate::server::db::{now_ms, Db, Tx};
 
 /// An account row, parsed.
 #[derive(Clone, Debug)]
@@ -106,6 +106,35 @@ where
         key_used: row.try_get::<Option<i64>, _>("used_by")?.is_some(),
         active_agreement: if owned { row.try_get("active_agreement")? } else { None },
         pending_proposal: if owned { row.try_get("pending_proposal")? } else { None },
+    })
+}
+
+/// What keeps a plan accepted now from becoming the account's agreement, as the conflict code
+/// the borrower is shown: an active agreement, or a proposal waiting for review. Call inside
+/// the write transaction that records the agreement. On PostgreSQL the account's row lock is
+/// taken first, the lock a submission's gate takes (`claim_account_for_new_plan`), and the
+/// check after it reads afresh, as every statement of a READ COMMITTED transaction does; on
+/// SQLite write transactions already run one at a time.
+pub async fn agreement_block(tx: &mut Tx, account_id: i64) -> Result<Option<&'static str>, sqlx::Error> {
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+            .bind(account_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let (active, pending): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM agreements WHERE account_id = $1 AND status = 'active'), \
+         (SELECT COUNT(*) FROM proposals WHERE account_id = $1 AND status = 'pending')",
+    )
+    .bind(account_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(if active > 0 {
+        Some("agreement_active")
+    } else if pending > 0 {
+        Some("proposal_pending")
+    } else {
+        None
     })
 }
 

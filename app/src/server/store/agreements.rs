@@ -103,7 +103,7 @@ const AGREEMENT_VALUES: &str = "VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8
 const AGREEMENT_PARAMS: usize = 15;
 
 /// Writes the agreement and its schedule; call inside the transaction that decided it.
-/// On PostgreSQL both go in one statement (one round trip while the account's row is locked);
+/// On PostgreSQL both go in one statement (one round trip);
 /// SQLite, without INSERT in a WITH clause, takes two.
 pub async fn insert(tx: &mut crate::server::db::Tx, a: &NewAgreement<'_>) -> Result<String, sqlx::Error> {
     let now = now_ms();
