@@ -4,7 +4,10 @@
 
 use serde_json::{json, Value};
 use tests::workspace::{approved, counter, db, decide, pay, pending_proposal, scalar, ACCOUNT};
-use tests::{fresh_database, page_html, post_json, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR, SUPERVISOR};
+use tests::{
+    fresh_database, on_both_backends, page_html, post_json, Backend, TestApp, BORROWER_A, BORROWER_B, COLLECTOR,
+    SUPERVISOR,
+};
 
 async fn exactly_one_of_many_concurrent_decisions_is_recorded(app: TestApp) {
     let borrower = app.signed_in(BORROWER_A.0, BORROWER_A.1).await;
@@ -281,18 +284,11 @@ async fn an_offer_cannot_be_accepted_beside_a_newer_pending_plan(app: TestApp) {
     );
 }
 
-#[tokio::test]
-async fn an_offer_cannot_be_accepted_beside_a_newer_pending_plan_on_sqlite() {
-    an_offer_cannot_be_accepted_beside_a_newer_pending_plan(TestApp::spawn().await).await;
-}
-
-#[tokio::test]
-async fn an_offer_cannot_be_accepted_beside_a_newer_pending_plan_on_postgres() {
-    let Some(url) = fresh_database(Backend::Postgres).await else {
-        return;
-    };
-    an_offer_cannot_be_accepted_beside_a_newer_pending_plan(TestApp::spawn_with(&url, &[]).await).await;
-}
+on_both_backends!(
+    an_offer_cannot_be_accepted_beside_a_newer_pending_plan =>
+    an_offer_cannot_be_accepted_beside_a_newer_pending_plan_on_sqlite,
+    an_offer_cannot_be_accepted_beside_a_newer_pending_plan_on_postgres
+);
 
 async fn paid(app: &TestApp) -> Vec<i64> {
     sqlx::query_scalar("SELECT paid_minor FROM agreement_installments ORDER BY number")

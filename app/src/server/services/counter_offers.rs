@@ -108,8 +108,10 @@ async fn try_answer(
     // The borrower may have sent another plan while the offer was open: an agreement from the
     // offer must not land beside it.
     if accept {
-        if let Some(code) = accounts::agreement_block(&mut tx, proposal.account_id).await? {
-            return Ok(Err(AppError::Conflict { code: code.into() }));
+        if let Some(block) = accounts::plan_block_locked(&mut tx, proposal.account_id).await? {
+            return Ok(Err(AppError::Conflict {
+                code: block.code().into(),
+            }));
         }
     }
     let status = if accept {

@@ -40,9 +40,12 @@ pub async fn context(
         .map_err(|e| viewer.internal(e))?
         .ok_or(AppError::NotFound)?;
     let terms = terms_of(&row);
-    let blocked = block_for(&state.db.pool, row.id)
+    let mut conn = state.db.pool.acquire().await.map_err(|e| viewer.internal(e))?;
+    let blocked = accounts::plan_block(&mut conn, row.id)
         .await
         .map_err(|e| viewer.internal(e))?;
+    // Back to the pool before the reads below take their own.
+    drop(conn);
     let today = state.clock.today();
     let account = summarize(state, viewer, row).await?;
     let policy = state.policy(viewer).await?;
@@ -53,18 +56,6 @@ pub async fn context(
         account,
         blocked,
     })
-}
-
-async fn block_for<'c, E>(executor: E, account_id: i64) -> Result<Option<PlanBlock>, sqlx::Error>
-where
-    E: sqlx::Executor<'c, Database = sqlx::Any> + Copy,
-{
-    if let Some(reference) = agreements::active_for_account(executor, account_id).await? {
-        return Ok(Some(PlanBlock::ActiveAgreement { reference }));
-    }
-    Ok(proposals::pending_for_account(executor, account_id)
-        .await?
-        .map(|proposal_id| PlanBlock::PendingProposal { proposal_id }))
 }
 
 fn request_hash(account_id: i64, raw: &RawProposal) -> String {

@@ -2,11 +2,11 @@
 
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
-use super::date;
+use super::{agreements, date, proposals};
 use crate::domain::money::{Currency, Money};
-use crate::model::Balance;
+use crate::model::{Balance, PlanBlock};
 use crate::server::db::{now_ms, Db, Tx};
 
 /// An account row, parsed.
@@ -109,33 +109,29 @@ where
     })
 }
 
-/// What keeps a plan accepted now from becoming the account's agreement, as the conflict code
-/// the borrower is shown: an active agreement, or a proposal waiting for review. Call inside
-/// the write transaction that records the agreement. On PostgreSQL the account's row lock is
-/// taken first, the lock a submission's gate takes (`claim_account_for_new_plan`), and the
-/// check after it reads afresh, as every statement of a READ COMMITTED transaction does; on
-/// SQLite write transactions already run one at a time.
-pub async fn agreement_block(tx: &mut Tx, account_id: i64) -> Result<Option<&'static str>, sqlx::Error> {
+/// What keeps a new plan off the account: its active agreement, else a proposal waiting for
+/// review.
+pub async fn plan_block(conn: &mut AnyConnection, account_id: i64) -> Result<Option<PlanBlock>, sqlx::Error> {
+    if let Some(reference) = agreements::active_for_account(&mut *conn, account_id).await? {
+        return Ok(Some(PlanBlock::ActiveAgreement { reference }));
+    }
+    Ok(proposals::pending_for_account(conn, account_id)
+        .await?
+        .map(|proposal_id| PlanBlock::PendingProposal { proposal_id }))
+}
+
+/// `plan_block`, inside the write transaction that records an agreement. On PostgreSQL the
+/// account's row lock is taken first, the lock a submission's gate takes
+/// (`claim_account_for_new_plan`), and the check after it reads afresh, as every statement of a
+/// READ COMMITTED transaction does; on SQLite write transactions already run one at a time.
+pub async fn plan_block_locked(tx: &mut Tx, account_id: i64) -> Result<Option<PlanBlock>, sqlx::Error> {
     if tx.backend_name() == "PostgreSQL" {
         sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
             .bind(account_id)
             .execute(&mut **tx)
             .await?;
     }
-    let (active, pending): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM agreements WHERE account_id = $1 AND status = 'active'), \
-         (SELECT COUNT(*) FROM proposals WHERE account_id = $1 AND status = 'pending')",
-    )
-    .bind(account_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(if active > 0 {
-        Some("agreement_active")
-    } else if pending > 0 {
-        Some("proposal_pending")
-    } else {
-        None
-    })
+    plan_block(tx, account_id).await
 }
 
 pub struct NewAccount<'a> {
